@@ -1,0 +1,3 @@
+from scholardesk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,71 @@
+"""The one place that wires configuration, logging, the database, migrations, services and window."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from scholardesk.core.config import Paths, Settings
+from scholardesk.core.i18n import set_language
+from scholardesk.core.logging_setup import configure_logging
+from scholardesk.services.context import Services
+from scholardesk.services.library import open_library
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LaunchOptions:
+    home: str | None = None
+    db_url: str | None = None
+    language: str | None = None
+    verbose: bool = False
+
+
+def resolve_paths(options: LaunchOptions) -> Paths:
+    return Paths.resolve(options.home, options.db_url)
+
+
+def start_logging(paths: Paths, verbose: bool) -> None:
+    paths.home.mkdir(parents=True, exist_ok=True)
+    configure_logging(paths.log_file, verbose)
+
+
+def open_services(paths: Paths, language: str | None = None) -> Services:
+    """Open (validate, back up, upgrade) the library and build its services."""
+    settings = Settings.load(paths.settings_file)
+    set_language(language or settings.language)
+    db = open_library(paths)
+    return Services(db=db, paths=paths, settings=settings)
+
+
+def run_gui(options: LaunchOptions) -> int:
+    """Open the main window. Returns the process exit code."""
+    from scholardesk.gui.system_check import missing_qt_libraries_message
+
+    problem = missing_qt_libraries_message()
+    if problem:
+        print(problem)
+        return 3
+    paths = resolve_paths(options)
+    start_logging(paths, options.verbose)
+    from scholardesk.gui.application import run_application
+
+    return run_application(paths, options.language, open_services)
+
+
+def take_screenshot(options: LaunchOptions, out: Path, page: str, size: tuple[int, int]) -> Path:
+    """Render one page offscreen into a PNG (for the README and for checks)."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    paths = resolve_paths(options)
+    start_logging(paths, options.verbose)
+    services = open_services(paths, options.language)
+    try:
+        from scholardesk.gui.screenshot import render_page
+
+        return render_page(services, page, out, size)
+    finally:
+        services.close()

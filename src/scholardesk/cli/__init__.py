@@ -1,0 +1,51 @@
+"""``scholardesk``: the command-line front end over the same services the GUI uses.
+
+With no command it opens the GUI. Each command group lives in its own module with a
+``register(subparsers)`` function; add new groups to ``GROUPS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from scholardesk import __version__
+from scholardesk.app import LaunchOptions, run_gui
+from scholardesk.cli import db as db_group
+from scholardesk.cli import gui as gui_group
+from scholardesk.cli.common import CliContext, run_command
+
+logger = logging.getLogger(__name__)
+
+GROUPS = [db_group, gui_group]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scholardesk",
+        description="ScholarDesk: papers, venues, review times, submissions, experiments, models.",
+    )
+    parser.add_argument("--version", action="version", version=f"ScholarDesk {__version__}")
+    parser.add_argument("--home", help="data folder (env SCHOLARDESK_HOME)")
+    parser.add_argument("--db", dest="db_url", help="database URL (env SCHOLARDESK_DB)")
+    parser.add_argument("--lang", choices=["en", "zh_CN"], help="interface language")
+    parser.add_argument("--verbose", "-v", action="store_true", help="log debug details")
+    sub = parser.add_subparsers(dest="group", metavar="COMMAND")
+    for group in GROUPS:
+        group.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    options = LaunchOptions(args.home, args.db_url, args.lang, args.verbose)
+    if args.group is None:
+        return run_gui(options)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.parse_args([*(argv or sys.argv[1:]), "--help"])
+        return 2
+    return run_command(CliContext(options), handler, args)

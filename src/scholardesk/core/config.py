@@ -1,0 +1,144 @@
+"""Where the library lives and the user's settings.
+
+The data folder comes from ``--home`` / ``SCHOLARDESK_HOME`` or platformdirs' user data dir.
+The database URL from ``--db`` / ``SCHOLARDESK_DB`` or ``sqlite:///<home>/library.sqlite``.
+Settings are a small JSON file in the data folder, so they survive a database switch.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from scholardesk.core.errors import InputError
+
+logger = logging.getLogger(__name__)
+
+APP_NAME = "ScholarDesk"
+DB_FILENAME = "library.sqlite"
+LANGUAGES = ("en", "zh_CN")
+
+
+def _location_pointer() -> Path:
+    """Remembers the library folder the user last chose in the GUI (File > Library location)."""
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / "library-location.txt"
+
+
+def default_home() -> Path:
+    env = os.environ.get("SCHOLARDESK_HOME")
+    if env:
+        return Path(env).expanduser()
+    pointer = _location_pointer()
+    if pointer.is_file():
+        chosen = pointer.read_text(encoding="utf-8").strip()
+        if chosen:
+            return Path(chosen)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def remember_home(home: Path) -> None:
+    pointer = _location_pointer()
+    pointer.parent.mkdir(parents=True, exist_ok=True)
+    pointer.write_text(str(home), encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Paths:
+    """All the places ScholarDesk writes to, derived from one data folder."""
+
+    home: Path
+    db_url: str
+
+    @classmethod
+    def resolve(cls, home: str | Path | None = None, db_url: str | None = None) -> Paths:
+        home_path = Path(home).expanduser() if home else default_home()
+        url = db_url or os.environ.get("SCHOLARDESK_DB") or ""
+        if not url:
+            url = f"sqlite:///{(home_path / DB_FILENAME).as_posix()}"
+        return cls(home=home_path.resolve(), db_url=url)
+
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The database file when the library is a SQLite file, else None."""
+        prefix = "sqlite:///"
+        if self.db_url.startswith(prefix) and ":memory:" not in self.db_url:
+            return Path(self.db_url[len(prefix):].split("?", 1)[0])
+        return None
+
+    @property
+    def log_dir(self) -> Path:
+        return self.home / "logs"
+
+    @property
+    def log_file(self) -> Path:
+        return self.log_dir / "scholardesk.log"
+
+    @property
+    def backup_dir(self) -> Path:
+        return self.home / "backups"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.home / "cache"
+
+    @property
+    def settings_file(self) -> Path:
+        return self.home / "settings.json"
+
+    def ensure(self) -> None:
+        for folder in (self.home, self.log_dir, self.backup_dir, self.cache_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+
+
+@dataclass
+class Settings:
+    """User preferences edited in the settings dialog."""
+
+    language: str = "en"
+    contact_email: str = ""
+    proxy: str = ""
+    # Politeness limits for remote services (requests per second per host).
+    crossref_rate: float = 3.0
+    publisher_rate: float = 1.0
+    arxiv_interval_s: float = 3.0
+    timeout_s: float = 30.0
+    max_retries: int = 3
+    ccf_catalogue_url: str = "https://www.ccf.org.cn/ccftjgjxskwml/"
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def validate(self) -> None:
+        if self.language not in LANGUAGES:
+            raise InputError(
+                f"Unknown language {self.language!r}.", f"Choose one of: {', '.join(LANGUAGES)}."
+            )
+        if self.contact_email and "@" not in self.contact_email:
+            raise InputError(f"{self.contact_email!r} is not an e-mail address.")
+        for name in ("crossref_rate", "publisher_rate"):
+            if getattr(self, name) <= 0:
+                raise InputError(f"{name} must be a positive number of requests per second.")
+
+    @classmethod
+    def load(cls, path: Path) -> Settings:
+        if not path.exists():
+            return cls()
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            logger.warning("Ignoring unreadable settings file %s: %s", path, exc)
+            return cls()
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in raw.items() if k in known})
+
+    def save(self, path: Path) -> None:
+        self.validate()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)

@@ -1,0 +1,1 @@
+"""Frozen dataclasses and pure rules shared by every layer above."""

@@ -1,0 +1,48 @@
+"""The main window's pages, in navigation order. Each page is owned by its own module and is
+imported only when first shown (fast start)."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from scholardesk.core.i18n import tr
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    name: str  # used by --page and the View menu
+    title: Callable[[], str]  # translated lazily
+    target: str  # "module:Class"
+
+    def load(self) -> type:
+        module_name, class_name = self.target.split(":")
+        module = importlib.import_module(module_name)
+        page_class: type = getattr(module, class_name)
+        return page_class
+
+
+PAGES: list[PageSpec] = [
+    PageSpec("papers", lambda: tr("Papers"), "scholardesk.gui.pages.papers:PapersPage"),
+    PageSpec("venues", lambda: tr("Venues"), "scholardesk.gui.pages.venues:VenuesPage"),
+    PageSpec("reviews", lambda: tr("Review times"), "scholardesk.gui.pages.reviews:ReviewsPage"),
+    PageSpec(
+        "submissions",
+        lambda: tr("Submissions"),
+        "scholardesk.gui.pages.submissions:SubmissionsPage",
+    ),
+    PageSpec(
+        "experiments",
+        lambda: tr("Experiments"),
+        "scholardesk.gui.pages.experiments:ExperimentsPage",
+    ),
+    PageSpec("models", lambda: tr("Models"), "scholardesk.gui.pages.models:ModelsPage"),
+]
+
+
+def page_spec(name: str) -> PageSpec:
+    for spec in PAGES:
+        if spec.name == name:
+            return spec
+    raise KeyError(name)

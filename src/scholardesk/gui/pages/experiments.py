@@ -1,0 +1,18 @@
+"""The Experiments page (being built: see its issue)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from scholardesk.core.i18n import tr
+from scholardesk.gui.pages.base import Page
+from scholardesk.services.context import Services
+
+
+class ExperimentsPage(Page):
+    area = "experiments"
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(services, parent)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(tr("Experiments")))

@@ -1,0 +1,117 @@
+"""Settings: language, contact e-mail for polite APIs, proxy, network politeness limits."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scholardesk.core.config import Settings
+from scholardesk.core.errors import InputError
+from scholardesk.core.i18n import tr
+
+LANGUAGE_NAMES = {"en": "English", "zh_CN": "简体中文"}
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("Settings"))
+        self.setObjectName("settings-dialog")
+        self._settings = settings
+
+        self.language = QComboBox()
+        for code, name in LANGUAGE_NAMES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
+
+        self.email = QLineEdit(settings.contact_email)
+        self.email.setPlaceholderText("name@university.edu.cn")
+        self.proxy = QLineEdit(settings.proxy)
+        self.proxy.setPlaceholderText("http://127.0.0.1:7890")
+
+        self.crossref_rate = self._rate(settings.crossref_rate)
+        self.publisher_rate = self._rate(settings.publisher_rate)
+        self.arxiv_interval = QDoubleSpinBox()
+        self.arxiv_interval.setRange(3.0, 60.0)
+        self.arxiv_interval.setSuffix(" s")
+        self.arxiv_interval.setValue(settings.arxiv_interval_s)
+        self.timeout = QDoubleSpinBox()
+        self.timeout.setRange(1.0, 300.0)
+        self.timeout.setSuffix(" s")
+        self.timeout.setValue(settings.timeout_s)
+        self.retries = QSpinBox()
+        self.retries.setRange(0, 10)
+        self.retries.setValue(settings.max_retries)
+
+        general = QGroupBox(tr("General"))
+        general_form = QFormLayout(general)
+        general_form.addRow(tr("Language"), self.language)
+        general_form.addRow(tr("Contact e-mail"), self.email)
+        hint = QLabel(tr("Sent to Crossref and other polite APIs so they can reach you."))
+        hint.setWordWrap(True)
+        general_form.addRow("", hint)
+
+        network = QGroupBox(tr("Network"))
+        network_form = QFormLayout(network)
+        network_form.addRow(tr("Proxy"), self.proxy)
+        network_form.addRow(tr("Crossref requests per second"), self.crossref_rate)
+        network_form.addRow(tr("Publisher pages per second"), self.publisher_rate)
+        network_form.addRow(tr("Seconds between arXiv calls"), self.arxiv_interval)
+        network_form.addRow(tr("Timeout"), self.timeout)
+        network_form.addRow(tr("Retries"), self.retries)
+
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(general)
+        layout.addWidget(network)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    @staticmethod
+    def _rate(value: float) -> QDoubleSpinBox:
+        box = QDoubleSpinBox()
+        box.setRange(0.1, 50.0)
+        box.setSingleStep(0.5)
+        box.setValue(value)
+        return box
+
+    def result_settings(self) -> Settings:
+        return replace(
+            self._settings,
+            language=str(self.language.currentData()),
+            contact_email=self.email.text().strip(),
+            proxy=self.proxy.text().strip(),
+            crossref_rate=self.crossref_rate.value(),
+            publisher_rate=self.publisher_rate.value(),
+            arxiv_interval_s=self.arxiv_interval.value(),
+            timeout_s=self.timeout.value(),
+            max_retries=self.retries.value(),
+        )
+
+    def accept(self) -> None:
+        try:
+            self.result_settings().validate()
+        except InputError as exc:
+            self.error.setText(str(exc))
+            return
+        super().accept()

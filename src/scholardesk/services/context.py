@@ -1,0 +1,72 @@
+"""The services of one open library, built once by app.py and shared by the GUI and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from scholardesk.core.config import Paths, Settings
+from scholardesk.services.library import LibraryService
+from scholardesk.services.sample import SampleProvider, SampleService
+from scholardesk.store.db import Database
+
+if TYPE_CHECKING:  # requests is imported only when the network is first used
+    from scholardesk.sources.http import PoliteClient
+
+
+@dataclass
+class Services:
+    db: Database
+    paths: Paths
+    settings: Settings
+    _http: PoliteClient | None = field(default=None, repr=False)
+
+    @cached_property
+    def library(self) -> LibraryService:
+        return LibraryService(self.db, self.paths)
+
+    @property
+    def http(self) -> PoliteClient:
+        """The one polite HTTP client (created on first use, from the settings)."""
+        if self._http is None:
+            from scholardesk.sources.http import HttpPolicy, PoliteClient
+
+            s = self.settings
+            self._http = PoliteClient(
+                HttpPolicy(
+                    contact_email=s.contact_email,
+                    timeout_s=s.timeout_s,
+                    max_retries=s.max_retries,
+                    proxy=s.proxy,
+                    host_intervals={
+                        "api.crossref.org": 1.0 / s.crossref_rate,
+                        "export.arxiv.org": s.arxiv_interval_s,
+                        "eutils.ncbi.nlm.nih.gov": 0.34,
+                    },
+                    default_interval_s=1.0 / s.publisher_rate,
+                    cache_dir=self.paths.cache_dir,
+                )
+            )
+        return self._http
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Save new settings; network clients are rebuilt from them on next use."""
+        settings.save(self.paths.settings_file)
+        self.settings = settings
+        if self._http is not None:
+            self._http.close()
+            self._http = None
+
+    def sample_providers(self) -> list[SampleProvider]:
+        # Each feature adds its service here when it has sample data.
+        return []
+
+    @cached_property
+    def sample(self) -> SampleService:
+        return SampleService(self.db, self.sample_providers())
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
+        self.db.dispose()

@@ -1,0 +1,1 @@
+"""The only package that does I/O with the outside world: HTTP clients and file parsers."""

@@ -1,0 +1,1 @@
+"""The only package that talks SQL: ORM models, repositories, the engine and migrations."""

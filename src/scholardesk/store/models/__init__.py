@@ -1,0 +1,6 @@
+"""ORM models. Every model module must be imported here so Alembic sees its tables."""
+
+from scholardesk.store.models.base import Base
+from scholardesk.store.models.library import LibraryMeta
+
+__all__ = ["Base", "LibraryMeta"]

@@ -1,0 +1,138 @@
+"""Shared test fixtures.
+
+- ``real_fixture("crossref/x.json")``: a file from the shared real-data fixtures
+  (env SCHOLARDESK_FIXTURES, default ../shared/fixtures). Skips with a reason when the folder is
+  absent, fails instead when SCHOLARDESK_REQUIRE_FIXTURES=1 (CI).
+- ``db``: a fresh SQLite library migrated by Alembic (a migrated template copied per test).
+- ``services``: the services of that library in a temporary data folder.
+- ``local_server``: a local HTTP server whose responses a test scripts (faults included).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from scholardesk.core.config import Paths, Settings  # noqa: E402
+from scholardesk.services.context import Services  # noqa: E402
+from scholardesk.store import migrate  # noqa: E402
+from scholardesk.store.db import Database  # noqa: E402
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def fixtures_root() -> Path:
+    return Path(os.environ.get("SCHOLARDESK_FIXTURES", REPO_ROOT.parent / "shared" / "fixtures"))
+
+
+def _real_fixture(relpath: str) -> Path:
+    path = fixtures_root() / relpath
+    if path.exists():
+        return path
+    message = f"real-data fixture {path} is absent (set SCHOLARDESK_FIXTURES)"
+    if os.environ.get("SCHOLARDESK_REQUIRE_FIXTURES") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def real_fixture() -> Callable[[str], Path]:
+    return _real_fixture
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the real user's data or config folders."""
+    base = tmp_path_factory.mktemp("xdg")
+    monkeypatch.setenv("XDG_DATA_HOME", str(base / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "config"))
+    monkeypatch.delenv("SCHOLARDESK_HOME", raising=False)
+    monkeypatch.delenv("SCHOLARDESK_DB", raising=False)
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "library.sqlite"
+    db = Database(f"sqlite:///{path}")
+    migrate.upgrade(db)
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.dispose()
+    return path
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    folder = tmp_path / "home"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def db(home: Path, migrated_template: Path) -> Iterator[Database]:
+    target = home / "library.sqlite"
+    shutil.copyfile(migrated_template, target)
+    database = Database(f"sqlite:///{target}")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def services(db: Database, home: Path) -> Iterator[Services]:
+    paths = Paths.resolve(home)
+    paths.ensure()
+    svc = Services(db=db, paths=paths, settings=Settings())
+    yield svc
+    if svc._http is not None:
+        svc._http.close()
+
+
+class ScriptedHandler(BaseHTTPRequestHandler):
+    """Serves ``server.routes[path]``: a list of (status, headers, body) used in turn
+    (the last one repeats). A body of ``None`` closes the connection without answering."""
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server API)
+        server = self.server
+        server.requests.append(self.path)  # type: ignore[attr-defined]
+        key = self.path.split("?", 1)[0]
+        routes = server.routes  # type: ignore[attr-defined]
+        queue = routes.get(key) or routes.get("*")
+        if not queue:
+            self.send_response(404)
+            self.end_headers()
+            return
+        status, headers, body = queue.pop(0) if len(queue) > 1 else queue[0]
+        if body is None:
+            self.close_connection = True
+            self.connection.close()
+            return
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def local_server() -> Iterator[ThreadingHTTPServer]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), ScriptedHandler)
+    server.routes = {}  # type: ignore[attr-defined]
+    server.requests = []  # type: ignore[attr-defined]
+    server.base_url = f"http://127.0.0.1:{server.server_address[1]}"  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
