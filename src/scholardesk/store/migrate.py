@@ -140,10 +140,52 @@ def upgrade(db: Database) -> None:
         command.upgrade(cfg, "heads")
 
 
+def precheck_sqlite_file(path: Path) -> None:
+    """Validate an existing library file read-only, before any connection of ours writes to it
+    (switching to WAL alone rewrites header bytes)."""
+    check_sqlite_file(path)
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise CorruptLibraryError(f"The library database cannot be read: {exc}.") from exc
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+        has_versions = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+        ).fetchone()
+        revisions = (
+            [r[0] for r in conn.execute("SELECT version_num FROM alembic_version")]
+            if has_versions
+            else []
+        )
+    except sqlite3.DatabaseError as exc:
+        raise CorruptLibraryError(
+            f"The library database is damaged: {exc}.",
+            "Restore a backup from the backups folder or choose another library location.",
+        ) from exc
+    finally:
+        conn.close()
+    result = "; ".join(str(r[0]) for r in rows)
+    if result != "ok":
+        raise CorruptLibraryError(
+            f"The library database is damaged ({result[:200]}).",
+            "Restore a backup from the backups folder or choose another library location.",
+        )
+    script = script_directory()
+    for rev in revisions:
+        if not _revision_exists(script, rev):
+            raise NewerLibraryError(
+                f"This library was written by a newer ScholarDesk (schema revision {rev}).",
+                "Update ScholarDesk, or choose another library location; the file was left untouched.",
+            )
+
+
 def prepare_library(db: Database, sqlite_file: Path | None, backup_dir: Path) -> SchemaStatus:
     """Validate, back up if an upgrade is due, and upgrade to head."""
     if sqlite_file is not None:
-        check_sqlite_file(sqlite_file)
+        precheck_sqlite_file(sqlite_file)
     integrity = integrity_check(db.engine)
     current = check_known_revisions(db.engine)
     heads = head_revisions()

@@ -1,0 +1,1 @@
+"""onnxruntime sessions, execution providers, task adapters and benchmarking."""

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scholardesk.core.config import Paths
+from scholardesk.core.errors import InputError
+from scholardesk.services.context import Services
+from scholardesk.services.library import LibraryService, open_library
+from scholardesk.store import migrate
+
+
+def test_opening_a_new_library_creates_and_migrates_it(tmp_path: Path) -> None:
+    paths = Paths.resolve(tmp_path / "lib")
+    db = open_library(paths)
+    status = LibraryService(db, paths).status()
+    assert status.up_to_date and status.integrity == "ok"
+    assert status.current == migrate.head_revisions()
+    assert (tmp_path / "lib" / "library.sqlite").exists()
+    assert (tmp_path / "lib" / "logs").is_dir()
+    db.dispose()
+
+
+def test_backup_writes_into_the_backups_folder(services: Services) -> None:
+    target = services.library.backup()
+    assert target.parent == services.paths.backup_dir and target.stat().st_size > 0
+
+
+def test_backup_of_a_server_database_is_explained(services: Services) -> None:
+    remote = Paths(home=services.paths.home, db_url="postgresql://u@h/db")
+    with pytest.raises(InputError, match="pg_dump"):
+        LibraryService(services.db, remote).backup()
+
+
+def test_the_sample_library_loads_once(services: Services) -> None:
+    assert services.sample.is_first_start()
+    services.sample.load_if_first_start()
+    assert not services.sample.is_first_start()
+    assert not services.sample.load_if_first_start()  # nothing the second time
