@@ -10,7 +10,6 @@ from scholardesk.core.config import Paths, Settings
 from scholardesk.core.i18n import set_language
 from scholardesk.core.logging_setup import configure_logging
 from scholardesk.services.context import Services
-from scholardesk.services.library import open_library
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +33,8 @@ def start_logging(paths: Paths, verbose: bool) -> None:
 
 def open_services(paths: Paths, language: str | None = None) -> Services:
     """Open (validate, back up, upgrade) the library and build its services."""
+    from scholardesk.services.library import open_library
+
     settings = Settings.load(paths.settings_file)
     set_language(language or settings.language)
     db = open_library(paths)

@@ -7,12 +7,12 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from scholardesk.core.config import Paths, Settings
-from scholardesk.services.library import LibraryService
-from scholardesk.services.sample import SampleProvider, SampleService
-from scholardesk.store.db import Database
 
-if TYPE_CHECKING:  # requests is imported only when the network is first used
+if TYPE_CHECKING:  # heavy modules (SQLAlchemy, requests) load on first use, not on import
+    from scholardesk.services.library import LibraryService
+    from scholardesk.services.sample import SampleProvider, SampleService
     from scholardesk.sources.http import PoliteClient
+    from scholardesk.store.db import Database
 
 
 @dataclass
@@ -24,6 +24,8 @@ class Services:
 
     @cached_property
     def library(self) -> LibraryService:
+        from scholardesk.services.library import LibraryService
+
         return LibraryService(self.db, self.paths)
 
     @property
@@ -64,6 +66,8 @@ class Services:
 
     @cached_property
     def sample(self) -> SampleService:
+        from scholardesk.services.sample import SampleService
+
         return SampleService(self.db, self.sample_providers())
 
     def close(self) -> None:
