@@ -52,6 +52,12 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(170)
         self.nav.setIconSize(QSize(16, 16))
+        self.nav.setStyleSheet(
+            "QListWidget#navigation { border: none; background: palette(window);"
+            " font-size: 14px; padding-top: 8px; }"
+            "QListWidget#navigation::item { padding: 9px 14px; border-radius: 4px; margin: 1px 6px; }"
+            "QListWidget#navigation::item:selected { background: #2b6cb0; color: white; }"
+        )
         self.stack = QStackedWidget()
         for spec in PAGES:
             item = QListWidgetItem(spec.title())
