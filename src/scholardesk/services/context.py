@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from scholardesk.core.config import Paths, Settings
 
 if TYPE_CHECKING:  # heavy modules (SQLAlchemy, requests) load on first use, not on import
+    from scholardesk.services.experiments import ExperimentsService
     from scholardesk.services.library import LibraryService
     from scholardesk.services.sample import SampleProvider, SampleService
     from scholardesk.sources.http import PoliteClient
@@ -27,6 +28,12 @@ class Services:
         from scholardesk.services.library import LibraryService
 
         return LibraryService(self.db, self.paths)
+
+    @cached_property
+    def experiments(self) -> ExperimentsService:
+        from scholardesk.services.experiments import ExperimentsService
+
+        return ExperimentsService(self.db)
 
     @property
     def http(self) -> PoliteClient:

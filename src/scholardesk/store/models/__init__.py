@@ -2,5 +2,6 @@
 
 from scholardesk.store.models.base import Base
 from scholardesk.store.models.library import LibraryMeta
+from scholardesk.store.models import experiments as _experiments  # noqa: F401
 
 __all__ = ["Base", "LibraryMeta"]
