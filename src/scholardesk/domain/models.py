@@ -1,0 +1,413 @@
+"""ONNX model artifacts, their signatures, and the results of running and benchmarking them.
+
+A ``ModelArtifact`` is one registered ``.onnx`` file: where it is, its sha256, what its graph
+looks like (``ModelInfo``: opset, producer, inputs/outputs with symbolic dimensions, parameter
+count, metadata) and what the user said about it (task, labels, tokenizer/vocabulary files).
+Demo runs return a ``RunResult``; benchmarks a ``BenchResult`` per batch size. Everything here
+is plain data with ``to_json()`` giving the stable CLI JSON shapes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+# Task names (CLI ``--task`` values).
+IMAGE_CLASSIFICATION = "image-classification"
+TEXT_CLASSIFICATION = "text-classification"
+VAD = "vad"
+ASR = "asr"
+GENERIC = "generic"
+TASKS: tuple[str, ...] = (IMAGE_CLASSIFICATION, TEXT_CLASSIFICATION, VAD, ASR, GENERIC)
+
+# Provider choices (CLI ``--provider`` values).
+PROVIDER_CHOICES: tuple[str, ...] = ("auto", "cpu", "cuda", "tensorrt")
+
+# Dimension of a tensor shape: a fixed size, a symbolic name ("batch"), or unknown (None).
+Dim = int | str | None
+
+
+def format_dim(dim: Dim) -> str:
+    if dim is None:
+        return "?"
+    return str(dim)
+
+
+@dataclass(frozen=True)
+class TensorSpec:
+    """One graph input or output: name, numpy dtype name and shape (symbolic dims by name)."""
+
+    name: str
+    dtype: str
+    shape: tuple[Dim, ...]
+
+    @property
+    def rank(self) -> int:
+        return len(self.shape)
+
+    def shape_text(self) -> str:
+        return "[" + ", ".join(format_dim(d) for d in self.shape) + "]"
+
+    def to_json(self) -> dict[str, object]:
+        return {"name": self.name, "dtype": self.dtype, "shape": list(self.shape)}
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, object]) -> TensorSpec:
+        shape = raw.get("shape") or []
+        assert isinstance(shape, list)
+        return cls(str(raw["name"]), str(raw["dtype"]), tuple(shape))
+
+
+@dataclass(frozen=True)
+class InitializerInfo:
+    """A weight tensor of the graph (for the "largest initializers" view)."""
+
+    name: str
+    dtype: str
+    shape: tuple[int, ...]
+    size_bytes: int
+    external: bool = False
+
+    @property
+    def elements(self) -> int:
+        return math.prod(self.shape) if self.shape else 1
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What reading the ONNX graph tells (no onnxruntime needed)."""
+
+    opset: int
+    ir_version: int
+    producer: str
+    producer_version: str
+    graph_name: str
+    inputs: tuple[TensorSpec, ...]
+    outputs: tuple[TensorSpec, ...]
+    parameters: int
+    metadata: tuple[tuple[str, str], ...] = ()
+    op_counts: tuple[tuple[str, int], ...] = ()
+    largest_initializers: tuple[InitializerInfo, ...] = ()
+    external_data_files: tuple[str, ...] = ()
+    domains: tuple[tuple[str, int], ...] = ()
+    node_count: int = 0
+
+    @property
+    def metadata_dict(self) -> dict[str, str]:
+        return dict(self.metadata)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "opset": self.opset,
+            "ir_version": self.ir_version,
+            "producer": self.producer,
+            "producer_version": self.producer_version,
+            "graph_name": self.graph_name,
+            "inputs": [t.to_json() for t in self.inputs],
+            "outputs": [t.to_json() for t in self.outputs],
+            "parameters": self.parameters,
+            "nodes": self.node_count,
+            "metadata": dict(self.metadata),
+            "op_counts": dict(self.op_counts),
+            "largest_initializers": [
+                {
+                    "name": i.name,
+                    "dtype": i.dtype,
+                    "shape": list(i.shape),
+                    "bytes": i.size_bytes,
+                    "external": i.external,
+                }
+                for i in self.largest_initializers
+            ],
+            "external_data_files": list(self.external_data_files),
+            "domains": dict(self.domains),
+        }
+
+
+@dataclass(frozen=True)
+class NewModel:
+    """What ``ModelsRepository.add`` stores."""
+
+    name: str
+    path: str
+    sha256: str
+    size_bytes: int
+    task: str
+    info: ModelInfo
+    labels: tuple[str, ...] = ()
+    assets: tuple[tuple[str, str], ...] = ()  # ("tokenizer", path), ("vocab", path)
+    is_sample: bool = False
+
+
+@dataclass(frozen=True)
+class ModelArtifact:
+    """A registered ONNX model."""
+
+    id: int
+    name: str
+    path: str
+    sha256: str
+    size_bytes: int
+    task: str
+    opset: int
+    producer: str
+    parameters: int
+    inputs: tuple[TensorSpec, ...]
+    outputs: tuple[TensorSpec, ...]
+    metadata: tuple[tuple[str, str], ...] = ()
+    labels: tuple[str, ...] = ()
+    assets: tuple[tuple[str, str], ...] = ()
+    is_sample: bool = False
+    added_at: datetime | None = None
+
+    def asset(self, kind: str) -> str | None:
+        for key, value in self.assets:
+            if key == kind:
+                return value
+        return None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "path": self.path,
+            "sha256": self.sha256,
+            "size_bytes": self.size_bytes,
+            "task": self.task,
+            "opset": self.opset,
+            "producer": self.producer,
+            "parameters": self.parameters,
+            "inputs": [t.to_json() for t in self.inputs],
+            "outputs": [t.to_json() for t in self.outputs],
+            "labels": list(self.labels),
+            "assets": dict(self.assets),
+            "is_sample": self.is_sample,
+        }
+
+
+@dataclass(frozen=True)
+class ProviderReport:
+    """Which execution providers were asked for, which the session really uses, and why
+    a GPU provider could not be used (plain sentences for the user)."""
+
+    requested: str
+    tried: tuple[str, ...]
+    used: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+    device: str = ""
+
+    @property
+    def on_gpu(self) -> bool:
+        return any(p != "CPUExecutionProvider" for p in self.used[:1])
+
+    @property
+    def fell_back(self) -> bool:
+        return bool(self.notes) and not self.on_gpu
+
+
+@dataclass(frozen=True)
+class Segment:
+    start_s: float
+    end_s: float
+
+    def to_json(self) -> dict[str, float]:
+        return {"start_s": round(self.start_s, 3), "end_s": round(self.end_s, 3)}
+
+
+@dataclass(frozen=True)
+class LabelScore:
+    label: str
+    probability: float
+
+    def to_json(self) -> dict[str, object]:
+        return {"label": self.label, "probability": round(self.probability, 6)}
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """One demo run. Which fields are filled depends on ``task``."""
+
+    task: str
+    providers_used: tuple[str, ...]
+    latency_ms: float
+    top: tuple[LabelScore, ...] = ()
+    segments: tuple[Segment, ...] = ()
+    text: str = ""
+    reference: str | None = None
+    wer: float | None = None
+    cer: float | None = None
+    outputs: tuple[tuple[str, tuple[int, ...], str], ...] = ()  # name, shape, dtype
+    notes: tuple[str, ...] = ()
+    # For plots: a waveform envelope and per-chunk speech probabilities (audio tasks).
+    waveform: tuple[float, ...] = ()
+    duration_s: float = 0.0
+    frame_probabilities: tuple[float, ...] = ()
+    frame_s: float = 0.0
+
+    def to_json(self) -> dict[str, object]:
+        out: dict[str, object] = {"task": self.task}
+        if self.task in (IMAGE_CLASSIFICATION, TEXT_CLASSIFICATION):
+            out["top"] = [t.to_json() for t in self.top]
+        elif self.task == VAD:
+            out["segments"] = [s.to_json() for s in self.segments]
+            out["duration_s"] = round(self.duration_s, 3)
+        elif self.task == ASR:
+            out["text"] = self.text
+            if self.reference is not None:
+                out["reference"] = self.reference
+                out["wer"] = self.wer
+                out["cer"] = self.cer
+        else:
+            out["outputs"] = {
+                name: {"shape": list(shape), "dtype": dtype} for name, shape, dtype in self.outputs
+            }
+        out["providers_used"] = list(self.providers_used)
+        out["latency_ms"] = round(self.latency_ms, 3)
+        if self.notes:
+            out["notes"] = list(self.notes)
+        return out
+
+
+@dataclass(frozen=True)
+class BenchResult:
+    provider_requested: str
+    providers_used: tuple[str, ...]
+    device: str
+    batch: int
+    warmup: int
+    runs: int
+    p50_ms: float
+    p90_ms: float
+    p99_ms: float
+    mean_ms: float
+    throughput_per_s: float
+    peak_memory_mb: float
+    notes: tuple[str, ...] = ()
+    run_id: int | None = None  # the experiment run it was saved as
+
+    def to_json(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "provider_requested": self.provider_requested,
+            "providers_used": list(self.providers_used),
+            "device": self.device,
+            "batch": self.batch,
+            "warmup": self.warmup,
+            "runs": self.runs,
+            "p50_ms": round(self.p50_ms, 4),
+            "p90_ms": round(self.p90_ms, 4),
+            "p99_ms": round(self.p99_ms, 4),
+            "mean_ms": round(self.mean_ms, 4),
+            "throughput_per_s": round(self.throughput_per_s, 2),
+            "peak_memory_mb": round(self.peak_memory_mb, 1),
+        }
+        if self.notes:
+            out["notes"] = list(self.notes)
+        if self.run_id is not None:
+            out["run_id"] = self.run_id
+        return out
+
+
+@dataclass(frozen=True)
+class BenchPlan:
+    batches: tuple[int, ...] = (1,)
+    warmup: int = 10
+    runs: int = 100
+    provider: str = "auto"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+def parse_batches(text: str) -> tuple[int, ...]:
+    """``"1,8"`` → (1, 8); rejects anything but positive integers."""
+    values: list[int] = []
+    for part in re.split(r"[,\s]+", text.strip()):
+        if not part:
+            continue
+        if not part.isdigit() or int(part) < 1:
+            raise ValueError(f"batch size {part!r} is not a positive whole number")
+        values.append(int(part))
+    if not values:
+        raise ValueError("no batch size given")
+    return tuple(dict.fromkeys(values))
+
+
+def normalise_task(task: str) -> str:
+    key = task.strip().lower().replace("_", "-")
+    aliases = {"image": IMAGE_CLASSIFICATION, "text": TEXT_CLASSIFICATION, "speech": ASR}
+    key = aliases.get(key, key)
+    if key not in TASKS:
+        raise ValueError(f"unknown task {task!r}; choose one of {', '.join(TASKS)}")
+    return key
+
+
+def parse_labels(text: str) -> tuple[str, ...]:
+    """Labels from a labels file: one per line (``idx label`` or ``idx: label`` accepted),
+    or a JSON list, or a JSON object {index: label}."""
+    import json
+
+    stripped = text.strip()
+    if stripped.startswith(("[", "{")):
+        raw = json.loads(stripped)
+        if isinstance(raw, list):
+            return tuple(str(x) for x in raw)
+        if isinstance(raw, dict):
+            items = sorted(((int(k), str(v)) for k, v in raw.items()), key=lambda kv: kv[0])
+            return tuple(v for _, v in items)
+        raise ValueError("labels JSON must be a list or an object")
+    labels: list[str] = []
+    for line in stripped.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        m = re.match(r"^(\d+)\s*[:\t ]\s*(.+)$", line)
+        labels.append(m.group(2).strip() if m else line)
+    return tuple(labels)
+
+
+def guess_task(inputs: Sequence[TensorSpec], metadata: Mapping[str, str]) -> str:
+    """A sensible default task from the signature (the user can change it)."""
+    declared = metadata.get("scholardesk.task", "")
+    if declared in TASKS:
+        return declared
+    names = {t.name for t in inputs}
+    if {"input", "state", "sr"} <= names:
+        return VAD
+    if any(t.name in ("input_ids", "ids", "tokens") and t.dtype.startswith("int") for t in inputs):
+        return TEXT_CLASSIFICATION
+    if len(inputs) == 1 and inputs[0].dtype == "float32" and inputs[0].rank == 4:
+        shape = inputs[0].shape
+        if shape[1] in (1, 3) or shape[3] in (1, 3):
+            return IMAGE_CLASSIFICATION
+    return GENERIC
+
+
+def levenshtein(a: Sequence[str], b: Sequence[str]) -> int:
+    prev = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        cur = [i]
+        for j, y in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
+        prev = cur
+    return prev[-1]
+
+
+def _norm_text(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s']", " ", text.lower()).split())
+
+
+def word_error_rate(reference: str, hypothesis: str) -> float:
+    ref = _norm_text(reference).split()
+    hyp = _norm_text(hypothesis).split()
+    if not ref:
+        return 0.0 if not hyp else 1.0
+    return levenshtein(ref, hyp) / len(ref)
+
+
+def char_error_rate(reference: str, hypothesis: str) -> float:
+    ref = _norm_text(reference)
+    hyp = _norm_text(hypothesis)
+    if not ref:
+        return 0.0 if not hyp else 1.0
+    return levenshtein(list(ref), list(hyp)) / len(ref)

@@ -1,0 +1,128 @@
+"""onnxruntime sessions are created once per (file, provider choice) and reused.
+
+Creating a session parses and optimises the graph (and, on the GPU, builds kernels or TensorRT
+engines), which costs far more than one run. The cache keys on the file's path, size and
+modification time so that an edited file gets a fresh session, and keeps the few most recently
+used sessions (least recently used ones are dropped).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scholardesk.core.errors import InputError
+from scholardesk.domain.models import ProviderReport
+from scholardesk.inference import providers as prov
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CachedSession:
+    session: Any
+    report: ProviderReport
+
+
+def _explain_load_error(path: Path, exc: Exception) -> InputError:
+    text = str(exc)
+    lowered = text.lower()
+    if "opset" in lowered and ("not supported" in lowered or "unsupported" in lowered or
+                               "is under development" in lowered or "only" in lowered):
+        return InputError(
+            f"{path.name} uses an ONNX opset onnxruntime cannot run: {text.strip()[:300]}",
+            "Export the model with a supported opset (7 to the newest onnxruntime lists).",
+        )
+    if "external" in lowered or "no such file" in lowered or "cannot open" in lowered:
+        return InputError(
+            f"{path.name} could not load its external weight data: {text.strip()[:300]}",
+            "Keep the .data file(s) exported with the model in the same folder.",
+        )
+    if "protobuf" in lowered or "parse" in lowered or "invalid_protobuf" in lowered:
+        return InputError(
+            f"{path.name} is not a readable ONNX model (truncated or corrupt).",
+            "Export or download the model again.",
+        )
+    return InputError(
+        f"onnxruntime cannot load {path.name}: {text.strip()[:400]}",
+        "Check that the model runs with onnxruntime (e.g. export it again with a standard opset).",
+    )
+
+
+def open_session(path: Path, choice: str = "auto", threads: int = 0) -> CachedSession:
+    """A new session on the best usable providers for ``choice`` (no caching)."""
+    tried, notes = prov.plan_providers(choice)
+    try:
+        session = prov.create_session(str(path), tried, prov.session_options(threads))
+    except Exception as exc:  # onnxruntime raises its own Fail/InvalidGraph/... types
+        if not path.is_file():
+            raise InputError(f"{path} does not exist.", "Check the model file's path.") from exc
+        raise _explain_load_error(path, exc) from exc
+    used = tuple(session.get_providers())
+    notes_list = list(notes)
+    wanted_gpu = [p for p in tried if p != prov.CPU]
+    if wanted_gpu and (not used or used[0] == prov.CPU):
+        notes_list.append(
+            f"onnxruntime could not start {', '.join(prov.SHORT_NAMES[p].upper() for p in wanted_gpu)}"
+            " for this model and runs it on the CPU (see the log file for its message)."
+        )
+    report = ProviderReport(
+        requested=choice,
+        tried=tried,
+        used=used,
+        notes=tuple(notes_list),
+        device=prov.device_for(used),
+    )
+    for note in report.notes:
+        logger.info("%s: %s", path.name, note)
+    return CachedSession(session, report)
+
+
+class SessionCache:
+    def __init__(self, capacity: int = 4) -> None:
+        self.capacity = capacity
+        self._items: OrderedDict[tuple[object, ...], CachedSession] = OrderedDict()
+        self._lock = threading.Lock()
+        self.created = 0
+
+    def get(self, path: Path, choice: str = "auto", threads: int = 0) -> CachedSession:
+        try:
+            stat = path.stat()
+        except OSError as exc:
+            raise InputError(f"{path} does not exist.", "Check the model file's path.") from exc
+        key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, choice, threads)
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+                return hit
+            # Creating under the lock: two threads asking for the same model share one session.
+            created = open_session(path, choice, threads)
+            self.created += 1
+            self._items[key] = created
+            while len(self._items) > self.capacity:
+                self._items.popitem(last=False)
+            return created
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+_default: SessionCache | None = None
+_default_lock = threading.Lock()
+
+
+def default_cache() -> SessionCache:
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = SessionCache()
+        return _default
