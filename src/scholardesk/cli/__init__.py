@@ -14,12 +14,16 @@ from collections.abc import Sequence
 from scholardesk import __version__
 from scholardesk.app import LaunchOptions, run_gui
 from scholardesk.cli import db as db_group
+from scholardesk.cli import experiments as experiments_group
 from scholardesk.cli import gui as gui_group
+from scholardesk.cli import models as models_group
+from scholardesk.cli import papers as papers_group
+from scholardesk.cli import submissions as submissions_group
 from scholardesk.cli.common import CliContext, run_command
 
 logger = logging.getLogger(__name__)
 
-GROUPS = [db_group, gui_group]
+GROUPS = [db_group, experiments_group, gui_group, papers_group, submissions_group, models_group]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -254,6 +254,18 @@ class SeriesRecord:
 
 
 @dataclass(frozen=True)
+class ScatterPoint:
+    """One run in a metric-vs-parameter/latency view (the Pareto plot)."""
+
+    run_id: int
+    experiment: str
+    model: str
+    source: str
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
 class ParsedSource:
     """What a file parser hands to the service: runs plus the records it could not read.
 

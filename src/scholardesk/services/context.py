@@ -11,7 +11,11 @@ from scholardesk.core.config import Paths, Settings
 if TYPE_CHECKING:  # heavy modules (SQLAlchemy, requests) load on first use, not on import
     from scholardesk.services.experiments import ExperimentsService
     from scholardesk.services.library import LibraryService
+    from scholardesk.services.models import ModelsService
+    from scholardesk.services.papers import PapersService
     from scholardesk.services.sample import SampleProvider, SampleService
+    from scholardesk.services.submissions import SubmissionsService
+    from scholardesk.services.venues import VenuesService
     from scholardesk.sources.http import PoliteClient
     from scholardesk.store.db import Database
 
@@ -30,10 +34,34 @@ class Services:
         return LibraryService(self.db, self.paths)
 
     @cached_property
+    def papers(self) -> PapersService:
+        from scholardesk.services.papers import PapersService
+
+        return PapersService(self.db, lambda: self.settings, lambda: self.http)
+
+    @cached_property
+    def venues(self) -> VenuesService:
+        from scholardesk.services.venues import VenuesService
+
+        return VenuesService(self.db, self.paths, self.settings, lambda: self.http)
+
+    @cached_property
     def experiments(self) -> ExperimentsService:
         from scholardesk.services.experiments import ExperimentsService
 
         return ExperimentsService(self.db)
+
+    @cached_property
+    def models(self) -> ModelsService:
+        from scholardesk.services.models import ModelsService
+
+        return ModelsService(self.db, self.paths, lambda run: self.experiments.record_run(run))
+
+    @cached_property
+    def submissions(self) -> SubmissionsService:
+        from scholardesk.services.submissions import SubmissionsService
+
+        return SubmissionsService(self.db)
 
     @property
     def http(self) -> PoliteClient:
@@ -69,7 +97,13 @@ class Services:
 
     def sample_providers(self) -> list[SampleProvider]:
         # Each feature adds its service here when it has sample data.
-        return []
+        providers: list[SampleProvider] = []
+        providers.append(self.venues)  # first: other samples may match venues
+        providers.append(self.papers)
+        providers.append(self.submissions)
+        providers.append(self.experiments)  # before models: demo runs land in experiments
+        providers.append(self.models)
+        return providers
 
     @cached_property
     def sample(self) -> SampleService:

@@ -117,6 +117,13 @@ class ExperimentsRepository:
         return row.id
 
     # -- runs ----------------------------------------------------------------------------
+    def fingerprints(self, experiment_id: int) -> set[str]:
+        return set(
+            self.session.scalars(
+                select(RunRow.fingerprint).where(RunRow.experiment_id == experiment_id)
+            )
+        )
+
     def add_run(
         self,
         experiment_id: int,

@@ -1,0 +1,135 @@
+"""Result tables for papers: LaTeX (booktabs, best value in bold, ``mean ± std``), Markdown
+and CSV. Rows are models, columns are (dataset, metric) pairs."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from scholardesk.analysis.experiments_agg import AggregateRow
+
+_LATEX_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+
+
+def latex_escape(text: str) -> str:
+    return "".join(_LATEX_ESCAPES.get(ch, ch) for ch in text)
+
+
+Column = tuple[str, str, str, str]  # (dataset, split, protocol, metric)
+
+
+def _columns(rows: Sequence[AggregateRow]) -> list[Column]:
+    return sorted({(r.dataset, r.split, r.protocol, r.metric) for r in rows})
+
+
+def _column_label(col: Column, cols: Sequence[Column]) -> str:
+    """Dataset, split and protocol are shown only where they tell the columns apart."""
+    dataset, split, protocol, metric = col
+    parts = [dataset]
+    if len({c[1] for c in cols}) > 1:
+        parts.append(f"({split})" if split else "")
+    if len({c[2] for c in cols}) > 1:
+        parts.append(f"[{protocol}]" if protocol else "")
+    parts.append(metric)
+    return " ".join(p for p in parts if p)
+
+
+def _models(rows: Sequence[AggregateRow]) -> list[str]:
+    order: list[str] = []
+    for r in rows:
+        if r.model not in order:
+            order.append(r.model)
+    return order
+
+
+def _cell_text(row: AggregateRow | None, decimals: int, pm: str) -> str:
+    if row is None:
+        return "--"
+    text = f"{row.mean:.{decimals}f}"
+    if row.std is not None:
+        text += f"{pm}{row.std:.{decimals}f}"
+    return text
+
+
+def to_latex(
+    rows: Sequence[AggregateRow], decimals: int = 2, caption: str = "", label: str = ""
+) -> str:
+    cols = _columns(rows)
+    cells = {(r.model, r.dataset, r.split, r.protocol, r.metric): r for r in rows}
+    lines = [r"\begin{table}[t]", r"\centering"]
+    if caption:
+        lines.append(rf"\caption{{{latex_escape(caption)}}}")
+    if label:
+        lines.append(rf"\label{{{label}}}")
+    lines.append(r"\begin{tabular}{l" + "c" * len(cols) + "}")
+    lines.append(r"\toprule")
+    header = ["Model"] + [
+        latex_escape(_column_label(c, cols))
+        + (r" $\uparrow$" if _hib(rows, c[3]) else r" $\downarrow$")
+        for c in cols
+    ]
+    lines.append(" & ".join(header) + r" \\")
+    lines.append(r"\midrule")
+    for model in _models(rows):
+        out = [latex_escape(model)]
+        for col in cols:
+            row = cells.get((model, *col))
+            text = _cell_text(row, decimals, r" $\pm$ ")
+            if row is not None and row.best:
+                text = rf"\textbf{{{text}}}"
+            out.append(text)
+        lines.append(" & ".join(out) + r" \\")
+    lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
+    return "\n".join(lines) + "\n"
+
+
+def _hib(rows: Sequence[AggregateRow], metric: str) -> bool:
+    return next((r.higher_is_better for r in rows if r.metric == metric), True)
+
+
+def to_markdown(rows: Sequence[AggregateRow], decimals: int = 2) -> str:
+    cols = _columns(rows)
+    cells = {(r.model, r.dataset, r.split, r.protocol, r.metric): r for r in rows}
+    header = ["Model"] + [
+        _column_label(c, cols) + (" ↑" if _hib(rows, c[3]) else " ↓") for c in cols
+    ]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for model in _models(rows):
+        out = [model.replace("|", "\\|")]
+        for col in cols:
+            row = cells.get((model, *col))
+            text = _cell_text(row, decimals, " ± ")
+            if row is not None and row.best:
+                text = f"**{text}**"
+            out.append(text)
+        lines.append("| " + " | ".join(out) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def to_csv(rows: Sequence[AggregateRow]) -> str:
+    """Long CSV, one row per aggregate (full precision, for spreadsheets)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(
+        ["model", "dataset", "split", "protocol", "metric", "mean", "std", "n", "best", "duplicates"]
+    )
+    for r in rows:
+        writer.writerow(
+            [
+                r.model, r.dataset, r.split, r.protocol, r.metric, repr(r.mean),
+                "" if r.std is None else repr(r.std), r.n, int(r.best), r.duplicates,
+            ]
+        )
+    return buf.getvalue()
