@@ -42,6 +42,7 @@ class ParsedEvent:
     raw: str
     stage: Stage
     venue: str | None = None  # from the last "Venue:" header above it, if any
+    segment: int = 0  # counts "Venue:" headers above it (each starts the next venue)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ def parse_history(text: str, *, dayfirst: bool = True) -> ParsedHistory:
     warnings: list[LineProblem] = []
     venues: list[str] = []
     venue: str | None = None
+    segment = 0
     for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
         stripped = line.strip()
         if not stripped:
@@ -85,6 +87,7 @@ def parse_history(text: str, *, dayfirst: bool = True) -> ParsedHistory:
         if header is not None and not matches:
             venue = header.group("venue").strip()
             venues.append(venue)
+            segment += 1
             continue
         if not matches:
             errors.append(LineProblem(number, stripped, "no readable date on this line"))
@@ -111,7 +114,7 @@ def parse_history(text: str, *, dayfirst: bool = True) -> ParsedHistory:
                 errors.append(LineProblem(number, date_text, "a date with no status after it"))
                 continue
             stage = normalise_status(status)
-            event = ParsedEvent(number, date, status, stage, venue)
+            event = ParsedEvent(number, date, status, stage, venue, segment)
             if stage is Stage.OTHER:
                 warnings.append(
                     LineProblem(number, status, "unknown status words; kept with stage Other")
@@ -120,7 +123,7 @@ def parse_history(text: str, *, dayfirst: bool = True) -> ParsedHistory:
                 warnings.append(
                     LineProblem(number, date_text, "only the month is known; counted from the 1st")
                 )
-            previous = next((e for e in reversed(events) if e.venue == venue), None)
+            previous = next((e for e in reversed(events) if e.segment == segment), None)
             if previous is not None and date.date < previous.date.date:
                 warnings.append(
                     LineProblem(

@@ -96,22 +96,22 @@ DEFAULT_STUCK_DAYS: dict[Stage, int] = {Stage.WITH_EDITOR: 30, Stage.UNDER_REVIE
 # ("revision submitted to journal" before "submitted", "accepted for publication" before
 # "published", "reject & transfer" before "reject").
 _RULES: list[tuple[Stage, str]] = [
-    (Stage.REJECT_TRANSFER, r"reject\w*\s*(?:&|and|\+|/)\s*transfer|transfer (?:offer|option)"
-     r"|拒稿转投|拒稿并转投|拒绝并转投"),
-    (Stage.DESK_REJECTED, r"desk[\s-]*reject|immediate(?:ly)? reject|reject\w* without review"
+    (Stage.REJECT_TRANSFER, (r"reject\w*\s*(?:&|and|\+|/)\s*transfer|transfer (?:offer|option)"
+     r"|拒稿转投|拒稿并转投|拒绝并转投")),
+    (Stage.DESK_REJECTED, (r"desk[\s-]*reject|immediate(?:ly)? reject|reject\w* without review"
      r"|reject\w*.*(?:out(?:side)? (?:of )?(?:the )?scope|not suitable)|编辑拒稿|直接拒稿|直拒|秒拒"
-     r"|初审(?:未通过|被拒)"),
+     r"|初审(?:未通过|被拒)")),
     (Stage.WITHDRAWN, r"withdr[ae]w|撤稿|撤回"),
     (Stage.APC_PAID, r"payment (?:confirm|received|complete)|apc paid|\bpaid\b|已缴费|已付款|已支付"),
     (Stage.APC_INVOICED, r"invoice|payment (?:request|due)|\bapc\b|缴费通知|版面费"),
-    (Stage.REVISION_SUBMITTED, r"revision submitted|revised manuscript (?:submitted|received)"
+    (Stage.REVISION_SUBMITTED, (r"revision submitted|revised manuscript (?:submitted|received)"
      r"|(?:manuscript|paper|revision) resubmitted|\bresubmitted\b|revision received"
-     r"|submitted (?:a |the )?revision|返修提交|提交修改稿|修改稿已提交|重新提交|已返修|返修已提交"),
-    (Stage.REVIEWS_COMPLETED, r"required reviews? complete|reviews? complete|reviews? received"
-     r"|reviews? released|all reviews|审稿完成|审回|审稿意见返回"),
-    (Stage.DECISION_IN_PROCESS, r"decision in process|decision pending|pending decision"
+     r"|submitted (?:a |the )?revision|返修提交|提交修改稿|修改稿已提交|重新提交|已返修|返修已提交")),
+    (Stage.REVIEWS_COMPLETED, (r"required reviews? complete|reviews? complete|reviews? received"
+     r"|reviews? released|all reviews|审稿完成|审回|审稿意见返回")),
+    (Stage.DECISION_IN_PROCESS, (r"decision in process|decision pending|pending decision"
      r"|awaiting (?:ae |eic |editor'?s? |final |associate editor )?(?:decision|recommendation)"
-     r"|ready for decision|decision started|make decision|等待决定|决定中|待定"),
+     r"|ready for decision|decision started|make decision|等待决定|决定中|待定")),
     (Stage.MAJOR_REVISION, r"major\s*revis|major\s*revise|revise and resubmit|\br&r\b|大修"),
     (Stage.MINOR_REVISION, r"minor\s*revis|minor\s*revise|小修"),
     (Stage.TRANSFERRED, r"transfer|接受转投|同意转投|转入"),
@@ -120,12 +120,12 @@ _RULES: list[tuple[Stage, str]] = [
     (Stage.REJECTED, r"reject|declin|not accepted|拒稿|被拒|拒绝|拒"),
     (Stage.PUBLISHED, r"publish|in press|online first|available online|见刊|上线|在线发表|出版|已发表|检索"),
     (Stage.MAJOR_REVISION, r"\brevise\b|revision (?:required|requested)|返修|修改后再审"),
-    (Stage.UNDER_REVIEW, r"under review|awaiting reviewer (?:scores|reports?)|reviewers? assigned"
+    (Stage.UNDER_REVIEW, (r"under review|awaiting reviewer (?:scores|reports?)|reviewers? assigned"
      r"|review(?:ers?)? in progress|out for review|with reviewers?|under peer review|in review"
-     r"|送审|审稿中|外审|一审|二审|三审|终审|同行评审"),
-    (Stage.WITH_EDITOR, r"with editor|editor (?:assigned|invited)|awaiting (?:admin|editor|ae|eic)"
+     r"|送审|审稿中|外审|一审|二审|三审|终审|同行评审")),
+    (Stage.WITH_EDITOR, (r"with editor|editor (?:assigned|invited)|awaiting (?:admin|editor|ae|eic)"
      r"|awaiting reviewer (?:selection|assignment|invitation)|technical check|editorial"
-     r"|with the editor|编辑处理|编辑审核|初审|形式审查|分配编辑|待分配"),
+     r"|with the editor|编辑处理|编辑审核|初审|形式审查|分配编辑|待分配")),
     (Stage.SUBMITTED, r"submit|received|new submission|投稿|提交|收稿|转投|改投"),
 ]
 _COMPILED: list[tuple[Stage, re.Pattern[str]]] = [(s, re.compile(p)) for s, p in _RULES]
@@ -316,11 +316,18 @@ def compute_timeline(events: Sequence[SubmissionEvent], today: dt.date) -> Timel
     last_stage = _last_known_stage(evs)
     closed = outcome is not None or last_stage in CLOSED_STAGES
 
+    # notes with unknown words after the decision ("论文修改1-1") are not a stage of this venue
+    outcome_index = next((i for i, e in enumerate(evs) if e.stage in FINAL_DECISIONS), None)
+    staged = [
+        e
+        for i, e in enumerate(evs)
+        if not (e.stage is Stage.OTHER and outcome_index is not None and i > outcome_index)
+    ]
     spans: list[StageSpan] = []
-    for i, e in enumerate(evs):
+    for i, e in enumerate(staged):
         if spans and spans[-1].stage is e.stage:
             continue
-        nxt = next((f for f in evs[i + 1 :] if f.stage is not e.stage), None)
+        nxt = next((f for f in staged[i + 1 :] if f.stage is not e.stage), None)
         if nxt is not None:
             spans.append(StageSpan(e.stage, e.date, nxt.date, e.raw))
         elif e.stage in FINAL_DECISIONS or e.stage in CLOSED_STAGES or closed:
