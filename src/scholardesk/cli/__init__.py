@@ -19,11 +19,13 @@ from scholardesk.cli import gui as gui_group
 from scholardesk.cli import models as models_group
 from scholardesk.cli import papers as papers_group
 from scholardesk.cli import submissions as submissions_group
+from scholardesk.cli import venues as venues_group
 from scholardesk.cli.common import CliContext, run_command
 
 logger = logging.getLogger(__name__)
 
-GROUPS = [db_group, experiments_group, gui_group, papers_group, submissions_group, models_group]
+GROUPS = [db_group, experiments_group, gui_group, papers_group, submissions_group, models_group,
+          venues_group]
 
 
 def build_parser() -> argparse.ArgumentParser:

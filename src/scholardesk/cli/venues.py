@@ -1,0 +1,256 @@
+"""``scholardesk venues ...``: the CCF catalogue, venue ranks, metrics and deadlines."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from scholardesk.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    CliContext,
+    add_json_flag,
+    print_json,
+)
+from scholardesk.core.errors import InputError, NotFoundError
+from scholardesk.core.i18n import tr
+from scholardesk.domain.importing import ImportReport
+from scholardesk.domain.venues import KINDS, METRICS, RANKS, normalise_category
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    group = sub.add_parser("venues", help="CCF ranks, venue matching, metrics, deadlines")
+    cmds = group.add_subparsers(dest="venues_command", metavar="ACTION", required=True)
+
+    imp = cmds.add_parser("import-ccf", help="import the CCF catalogue (official PDF or CSV)")
+    imp.add_argument("file", type=Path, metavar="FILE.pdf|FILE.csv")
+    add_json_flag(imp)
+    imp.set_defaults(handler=_import_ccf)
+
+    dl = cmds.add_parser("download-ccf", help="download the official CCF PDF and import it")
+    dl.add_argument("--url", help="address of the PDF (or of a page linking to it)")
+    add_json_flag(dl)
+    dl.set_defaults(handler=_download_ccf)
+
+    exp = cmds.add_parser("export-ccf", help="write the catalogue as CSV (edit, re-import)")
+    exp.add_argument("file", type=Path, metavar="FILE.csv")
+    exp.set_defaults(handler=_export_ccf)
+
+    rank = cmds.add_parser("rank", help="the CCF rank of a venue written any way")
+    rank.add_argument("name", nargs="+", help="e.g. NIPS, 'Proc. CVPR', 'Neural Networks'")
+    add_json_flag(rank)
+    rank.set_defaults(handler=_rank)
+
+    lst = cmds.add_parser("list", help="list catalogue venues")
+    lst.add_argument("--category", help="category code (AI, DB, ...) or name")
+    lst.add_argument("--rank", choices=RANKS)
+    lst.add_argument("--kind", choices=KINDS)
+    lst.add_argument("--publisher")
+    lst.add_argument("--search", help="text in the abbreviation or name")
+    fmt = lst.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="machine-readable JSON output")
+    fmt.add_argument("--csv", action="store_true", help="CSV output")
+    lst.set_defaults(handler=_list)
+
+    sync = cmds.add_parser("sync-deadlines", help="import ccf-deadlines data (folder, file, URL)")
+    sync.add_argument("--from", dest="source", metavar="PATH_OR_URL",
+                      help="ccf-deadlines folder, a YAML file, or a URL (default: allconf.yml)")
+    add_json_flag(sync)
+    sync.set_defaults(handler=_sync)
+
+    dls = cmds.add_parser("deadlines", help="conference deadlines (upcoming by default)")
+    dls.add_argument("--after", metavar="YYYY-MM-DD", help="deadlines from this day (UTC)")
+    dls.add_argument("--venue", action="append", default=[], help="only this venue (repeatable)")
+    dls.add_argument("--ics", type=Path, metavar="FILE", help="also write an iCalendar file")
+    add_json_flag(dls)
+    dls.set_defaults(handler=_deadlines)
+
+    met = cmds.add_parser("metrics", help="journal metrics by year and source")
+    met_cmds = met.add_subparsers(dest="metrics_command", metavar="ACTION", required=True)
+    mi = met_cmds.add_parser("import", help="import metrics from CSV (venue,year,source,metric,value)")
+    mi.add_argument("file", type=Path, metavar="FILE.csv")
+    add_json_flag(mi)
+    mi.set_defaults(handler=_metrics_import)
+    ms = met_cmds.add_parser("show", help="the metrics history of a venue")
+    ms.add_argument("name", nargs="+")
+    add_json_flag(ms)
+    ms.set_defaults(handler=_metrics_show)
+    mset = met_cmds.add_parser("set", help="set one value")
+    mset.add_argument("name")
+    mset.add_argument("--year", type=int, required=True)
+    mset.add_argument("--source", required=True)
+    mset.add_argument("--metric", required=True, help=", ".join(METRICS))
+    mset.add_argument("--value", required=True)
+    mset.set_defaults(handler=_metrics_set)
+
+    alias = cmds.add_parser("alias", help="teach the matcher another name for a venue")
+    alias.add_argument("venue", help="the venue (as matched today)")
+    alias.add_argument("alias", help="the other name")
+    alias.set_defaults(handler=_alias)
+
+
+def _report(report: ImportReport, as_json: bool, extra: dict[str, object] | None = None) -> int:
+    data = report.to_json()
+    if extra:
+        data.update(extra)
+    if as_json:
+        print_json(data)
+    else:
+        print(tr("{imported} imported, {updated} updated, {skipped} unchanged.",
+                 imported=report.imported, updated=report.updated, skipped=report.skipped))
+        for err in report.errors:
+            print(f"  {err.source} [{err.record}]: {err.message}", file=sys.stderr)
+    return EXIT_FAILED if report.errors else EXIT_OK
+
+
+def _import_ccf(ctx: CliContext, args: argparse.Namespace) -> int:
+    report = ctx.services.venues.import_ccf(args.file, ctx.progress())
+    return _report(report, args.json, {"removed": report.removed})
+
+
+def _download_ccf(ctx: CliContext, args: argparse.Namespace) -> int:
+    report = ctx.services.venues.download_ccf(args.url, ctx.progress())
+    return _report(report, args.json, {"removed": report.removed})
+
+
+def _export_ccf(ctx: CliContext, args: argparse.Namespace) -> int:
+    n = ctx.services.venues.export_ccf(args.file)
+    print(tr("Wrote {n} catalogue rows to {path}.", n=n, path=args.file))
+    return EXIT_OK
+
+
+def _rank(ctx: CliContext, args: argparse.Namespace) -> int:
+    query = " ".join(args.name)
+    found = ctx.services.venues.match(query)
+    if found is None:
+        if args.json:
+            print_json({"query": query, "venue": None, "ccf": None, "confidence": 0.0})
+        print(tr("No catalogue venue matches “{query}”.", query=query), file=sys.stderr)
+        return EXIT_FAILED
+    if args.json:
+        print_json(found.to_json())
+        return EXIT_OK
+    v = found.venue
+    rank = (
+        tr("CCF {rank} ({category}, {edition})", rank=v.ccf.rank, category=v.ccf.category,
+           edition=v.ccf.edition)
+        if v.ccf else tr("not ranked by CCF")
+    )
+    print(f"{v.abbr or '-'}  {v.name}  [{v.kind}]  {rank}  "
+          + tr("confidence {value}", value=f"{found.confidence:.2f}"))
+    return EXIT_OK
+
+
+def _category(text: str | None) -> str | None:
+    if not text:
+        return None
+    code = normalise_category(text)
+    if code is None:
+        raise InputError(f"Unknown CCF category {text!r}.",
+                         "Use a code such as AI, DB, SE, NW, SC, DS, CT, CG, HI, MX.")
+    return code
+
+
+def _list(ctx: CliContext, args: argparse.Namespace) -> int:
+    from scholardesk.services.venues import VenueFilter
+
+    flt = VenueFilter(category=_category(args.category), rank=args.rank, kind=args.kind,
+                      publisher=args.publisher, search=args.search)
+    venues = ctx.services.venues.list(flt)
+    if args.json:
+        print_json([
+            {"abbr": v.abbr, "name": v.name, "kind": v.kind, "publisher": v.publisher,
+             "ccf": v.ccf.to_json() if v.ccf else None}
+            for v in venues
+        ])
+    elif args.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["abbr", "name", "kind", "publisher", "rank", "category", "edition"])
+        for v in venues:
+            writer.writerow([v.abbr, v.name, v.kind, v.publisher, v.ccf.rank if v.ccf else "",
+                             v.ccf.category if v.ccf else "", v.ccf.edition if v.ccf else ""])
+    else:
+        for v in venues:
+            rank = f"{v.ccf.category}-{v.ccf.rank}" if v.ccf else "-"
+            print(f"{rank:5} {v.kind[:4]:4} {v.abbr or '-':12} {v.name}")
+    return EXIT_OK
+
+
+def _sync(ctx: CliContext, args: argparse.Namespace) -> int:
+    report = ctx.services.venues.sync_deadlines(args.source, ctx.progress())
+    return _report(report, args.json)
+
+
+def _parse_day(text: str) -> datetime:
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError as exc:
+        raise InputError(f"{text!r} is not a date.", "Write it as YYYY-MM-DD.") from exc
+
+
+def _deadlines(ctx: CliContext, args: argparse.Namespace) -> int:
+    svc = ctx.services.venues
+    after = _parse_day(args.after) if args.after else datetime.now(UTC)
+    venue_ids = None
+    if args.venue:
+        venue_ids = []
+        for name in args.venue:
+            found = svc.match(name)
+            if found is None:
+                raise NotFoundError(f"No catalogue venue matches {name!r}.")
+            venue_ids.append(found.venue.id)
+    rows = svc.deadlines(after=after, venue_ids=venue_ids)
+    if args.ics:
+        n = svc.write_ics(rows, args.ics)
+        print(tr("Wrote {n} deadlines to {path}.", n=n, path=args.ics), file=sys.stderr)
+    if args.json:
+        print_json([
+            {k: v for k, v in r.to_json().items()
+             if k in ("venue", "year", "kind", "deadline_utc", "timezone", "local", "link", "ccf")}
+            for r in rows
+        ])
+    else:
+        for r in rows:
+            when = r.deadline_utc.strftime("%Y-%m-%d %H:%M UTC") if r.deadline_utc else "TBD"
+            print(f"{when}  {r.venue} {r.year}  {r.kind:8}  ({r.local_text} {r.timezone})")
+    return EXIT_OK
+
+
+def _metrics_import(ctx: CliContext, args: argparse.Namespace) -> int:
+    return _report(ctx.services.venues.import_metrics(args.file, ctx.progress()), args.json)
+
+
+def _venue(ctx: CliContext, name: str):  # type: ignore[no-untyped-def]
+    found = ctx.services.venues.match(name)
+    if found is None:
+        raise NotFoundError(f"No catalogue venue matches {name!r}.")
+    return found.venue
+
+
+def _metrics_show(ctx: CliContext, args: argparse.Namespace) -> int:
+    venue = _venue(ctx, " ".join(args.name))
+    detail = ctx.services.venues.detail(venue.id)
+    if args.json:
+        print_json({"venue": venue.to_json(), "metrics": [m.to_json() for m in detail.metrics]})
+        return EXIT_OK
+    print(f"{venue.abbr or '-'}  {venue.name}")
+    for m in detail.metrics:
+        print(f"  {m.year}  {m.metric:18} {m.value:>10}  ({m.source})")
+    return EXIT_OK
+
+
+def _metrics_set(ctx: CliContext, args: argparse.Namespace) -> int:
+    venue = _venue(ctx, args.name)
+    ctx.services.venues.set_metric(venue.id, args.year, args.source, args.metric, args.value)
+    print(tr("Saved."))
+    return EXIT_OK
+
+
+def _alias(ctx: CliContext, args: argparse.Namespace) -> int:
+    venue = _venue(ctx, args.venue)
+    ctx.services.venues.add_alias(venue.id, args.alias)
+    print(tr("“{alias}” now means {venue}.", alias=args.alias, venue=venue.abbr or venue.name))
+    return EXIT_OK

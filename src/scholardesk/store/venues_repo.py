@@ -1,0 +1,371 @@
+"""All SQL for venues. Takes a Session, returns frozen domain objects, never commits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from scholardesk.domain.venue_names import normalise_name
+from scholardesk.domain.venues import (
+    CONFERENCE,
+    CcfEntry,
+    CcfRank,
+    ConferenceEdition,
+    DeadlineRow,
+    Venue,
+    VenueMetric,
+)
+from scholardesk.store.models.venues import (
+    CcfRankRow,
+    ConferenceEditionRow,
+    DeadlineRowModel,
+    VenueAliasRow,
+    VenueMetricRow,
+    VenueRow,
+)
+
+
+@dataclass(frozen=True)
+class VenueFilter:
+    category: str | None = None
+    rank: str | None = None
+    kind: str | None = None
+    publisher: str | None = None
+    search: str | None = None
+    edition: str | None = None
+
+
+def _naive_utc(when: datetime | None) -> datetime | None:
+    if when is None:
+        return None
+    return when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo else when
+
+
+def _aware(when: datetime | None) -> datetime | None:
+    return when.replace(tzinfo=UTC) if when is not None else None
+
+
+def _to_venue(row: VenueRow, category: str | None = None) -> Venue:
+    """The venue with its best rank of the newest edition (in ``category`` when given)."""
+    ranks = list(row.ranks)
+    if category:
+        ranks = [r for r in ranks if r.category == category] or ranks
+    ranks.sort(key=lambda r: (-int(r.edition) if r.edition.isdigit() else 0, r.rank, r.category))
+    all_ranks = tuple(CcfRank(r.edition, r.category, r.rank, r.note) for r in ranks)
+    return Venue(
+        id=row.id, kind=row.kind, abbr=row.abbr, name=row.name, publisher=row.publisher,
+        dblp_key=row.dblp_key, dblp_url=row.dblp_url, ccf=all_ranks[0] if all_ranks else None,
+        is_sample=row.is_sample, ccf_all=all_ranks,
+    )
+
+
+class VenuesRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # -- venues ------------------------------------------------------------------------------
+    def _find(self, kind: str, name: str, abbr: str = "", dblp_key: str = "") -> VenueRow | None:
+        """The venue of this kind with this name; failing that, the one venue with both this
+        DBLP key and this abbreviation (a corrected name in a CSV re-import)."""
+        key = normalise_name(name)
+        row = self.session.scalars(
+            select(VenueRow).where(VenueRow.kind == kind, VenueRow.name_key == key)
+        ).first()
+        if row is not None or not dblp_key:
+            return row
+        rows = self.session.scalars(
+            select(VenueRow).where(VenueRow.kind == kind, VenueRow.dblp_key == dblp_key)
+        ).all()
+        if len(rows) == 1 and (not abbr or not rows[0].abbr or rows[0].abbr == abbr):
+            return rows[0]
+        return None
+
+    def upsert_ccf_entry(
+        self, entry: CcfEntry, sample: bool = False, seen: set[int] | None = None
+    ) -> str:
+        """Insert or update one catalogue row; returns "imported", "updated" or "skipped".
+
+        ``seen``: venues already written by this import. A venue listed in two categories
+        (TOMM, DKE, IPL, IJIS) gets its second rank without its fields being rewritten."""
+        row = self._find(entry.kind, entry.name, entry.abbr, entry.dblp_key)
+        outcome = "skipped"
+        if row is not None and seen is not None and row.id in seen:
+            pass
+        elif row is None:
+            row = VenueRow(
+                kind=entry.kind, abbr=entry.abbr, name=entry.name,
+                name_key=normalise_name(entry.name), publisher=entry.publisher,
+                dblp_key=entry.dblp_key, dblp_url=entry.dblp_url, is_sample=sample,
+            )
+            self.session.add(row)
+            self.session.flush()
+            outcome = "imported"
+        else:
+            wanted = {
+                "abbr": entry.abbr or row.abbr,
+                "name": entry.name,
+                "name_key": normalise_name(entry.name),
+                "publisher": entry.publisher or row.publisher,
+                "dblp_key": entry.dblp_key or row.dblp_key,
+                "dblp_url": entry.dblp_url or row.dblp_url,
+            }
+            if not sample and row.is_sample:
+                wanted["is_sample"] = False  # the user's own import adopts the sample row
+            for attr, value in wanted.items():
+                if getattr(row, attr) != value:
+                    setattr(row, attr, value)
+                    outcome = "updated"
+        if seen is not None:
+            seen.add(row.id)
+        rank = self.session.scalars(
+            select(CcfRankRow).where(
+                CcfRankRow.venue_id == row.id, CcfRankRow.edition == entry.edition,
+                CcfRankRow.category == entry.category,
+            )
+        ).first()
+        if rank is None:
+            self.session.add(
+                CcfRankRow(venue_id=row.id, edition=entry.edition, category=entry.category,
+                           rank=entry.rank, note=entry.note)
+            )
+            if outcome == "skipped":
+                outcome = "updated"
+        elif (rank.rank, rank.note) != (entry.rank, entry.note):
+            rank.rank, rank.note = entry.rank, entry.note
+            if outcome == "skipped":
+                outcome = "updated"
+        return outcome
+
+    def ensure_conference(
+        self, title: str, description: str, dblp: str = "", venue_id: int | None = None
+    ) -> int:
+        """The venue id for a conference of the deadline data (matched or created)."""
+        if venue_id is not None:
+            return venue_id
+        dblp_key = f"conf/{dblp}" if dblp else ""
+        row = self._find(CONFERENCE, description or title, title, dblp_key)
+        if row is None:
+            row = VenueRow(
+                kind=CONFERENCE, abbr=title, name=description or title,
+                name_key=normalise_name(description or title), publisher="",
+                dblp_key=dblp_key, dblp_url="", is_sample=False,
+            )
+            self.session.add(row)
+            self.session.flush()
+        return row.id
+
+    def _query(self, flt: VenueFilter | None = None):  # type: ignore[no-untyped-def]
+        stmt = select(VenueRow).options(selectinload(VenueRow.ranks))
+        flt = flt or VenueFilter()
+        if flt.kind:
+            stmt = stmt.where(VenueRow.kind == flt.kind)
+        if flt.publisher:
+            stmt = stmt.where(VenueRow.publisher.ilike(f"%{flt.publisher}%"))
+        if flt.category or flt.rank or flt.edition:
+            sub = select(CcfRankRow.venue_id)
+            if flt.category:
+                sub = sub.where(CcfRankRow.category == flt.category)
+            if flt.rank:
+                sub = sub.where(CcfRankRow.rank == flt.rank)
+            if flt.edition:
+                sub = sub.where(CcfRankRow.edition == flt.edition)
+            stmt = stmt.where(VenueRow.id.in_(sub))
+        if flt.search:
+            like = f"%{flt.search}%"
+            stmt = stmt.where(or_(VenueRow.abbr.ilike(like), VenueRow.name.ilike(like)))
+        return stmt.order_by(VenueRow.kind, VenueRow.abbr, VenueRow.name)
+
+    def list_venues(self, flt: VenueFilter | None = None) -> list[Venue]:
+        rows = self.session.scalars(self._query(flt)).all()
+        venues = [_to_venue(r, flt.category if flt else None) for r in rows]
+        order = {"A": 0, "B": 1, "C": 2}
+        return sorted(
+            venues,
+            key=lambda v: (
+                v.ccf.category if v.ccf else "~", order.get(v.ccf.rank, 9) if v.ccf else 9,
+                v.kind, (v.abbr or v.name).casefold(),
+            ),
+        )
+
+    def get(self, venue_id: int) -> Venue | None:
+        row = self.session.get(VenueRow, venue_id)
+        return _to_venue(row) if row else None
+
+    def count(self) -> int:
+        return int(self.session.scalar(select(func.count(VenueRow.id))) or 0)
+
+    def publishers(self) -> list[str]:
+        rows = self.session.scalars(
+            select(VenueRow.publisher).where(VenueRow.publisher != "").distinct()
+        ).all()
+        return sorted(rows, key=str.casefold)
+
+    def delete_sample(self) -> int:
+        ids = self.session.scalars(select(VenueRow.id).where(VenueRow.is_sample.is_(True))).all()
+        if not ids:
+            return 0
+        self._delete_children(ids)
+        self.session.execute(delete(VenueRow).where(VenueRow.id.in_(ids)))
+        return len(ids)
+
+    def _delete_children(self, ids: Sequence[int]) -> None:
+        # explicit, so it does not depend on SQLite's foreign_keys pragma
+        editions = select(ConferenceEditionRow.id).where(ConferenceEditionRow.venue_id.in_(ids))
+        self.session.execute(delete(DeadlineRowModel).where(DeadlineRowModel.edition_id.in_(editions)))
+        for model in (ConferenceEditionRow, VenueMetricRow, VenueAliasRow, CcfRankRow):
+            self.session.execute(delete(model).where(model.venue_id.in_(ids)))  # type: ignore[attr-defined]
+
+    # -- aliases -----------------------------------------------------------------------------
+    def aliases(self) -> dict[str, int]:
+        return {a: v for a, v in self.session.execute(select(VenueAliasRow.alias, VenueAliasRow.venue_id))}
+
+    def aliases_of(self, venue_id: int) -> list[str]:
+        return list(
+            self.session.scalars(
+                select(VenueAliasRow.alias).where(VenueAliasRow.venue_id == venue_id)
+            )
+        )
+
+    def add_alias(self, venue_id: int, alias: str, source: str = "user") -> bool:
+        key = normalise_name(alias)
+        if not key:
+            return False
+        row = self.session.scalars(select(VenueAliasRow).where(VenueAliasRow.alias_key == key)).first()
+        if row is not None:
+            if row.venue_id == venue_id:
+                return False
+            row.venue_id, row.alias, row.source = venue_id, alias, source
+            return True
+        self.session.add(VenueAliasRow(venue_id=venue_id, alias=alias, alias_key=key, source=source))
+        return True
+
+    # -- metrics -----------------------------------------------------------------------------
+    def upsert_metric(self, m: VenueMetric) -> str:
+        row = self.session.scalars(
+            select(VenueMetricRow).where(
+                VenueMetricRow.venue_id == m.venue_id, VenueMetricRow.year == m.year,
+                VenueMetricRow.source == m.source, VenueMetricRow.metric == m.metric,
+            )
+        ).first()
+        if row is None:
+            self.session.add(
+                VenueMetricRow(venue_id=m.venue_id, year=m.year, source=m.source, metric=m.metric,
+                               value=m.value, number=m.number, note=m.note)
+            )
+            return "imported"
+        if (row.value, row.number, row.note) == (m.value, m.number, m.note):
+            return "skipped"
+        row.value, row.number, row.note = m.value, m.number, m.note
+        return "updated"
+
+    def delete_metric(self, venue_id: int, year: int, source: str, metric: str) -> int:
+        result = self.session.execute(
+            delete(VenueMetricRow).where(
+                VenueMetricRow.venue_id == venue_id, VenueMetricRow.year == year,
+                VenueMetricRow.source == source, VenueMetricRow.metric == metric,
+            )
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    def metrics(self, venue_id: int | None = None) -> list[VenueMetric]:
+        stmt = select(VenueMetricRow)
+        if venue_id is not None:
+            stmt = stmt.where(VenueMetricRow.venue_id == venue_id)
+        rows = self.session.scalars(
+            stmt.order_by(VenueMetricRow.metric, VenueMetricRow.year, VenueMetricRow.source)
+        ).all()
+        return [
+            VenueMetric(r.venue_id, r.year, r.source, r.metric, r.value, r.number, r.note)
+            for r in rows
+        ]
+
+    # -- editions and deadlines --------------------------------------------------------------
+    def upsert_edition(self, venue_id: int, ed: ConferenceEdition) -> str:
+        row = self.session.scalars(
+            select(ConferenceEditionRow).where(
+                ConferenceEditionRow.venue_id == venue_id,
+                ConferenceEditionRow.edition_id == ed.edition_id,
+            )
+        ).first()
+        outcome = "skipped"
+        if row is None:
+            row = ConferenceEditionRow(venue_id=venue_id, edition_id=ed.edition_id, year=ed.year,
+                                       link=ed.link, date_text=ed.date_text, place=ed.place,
+                                       timezone=ed.timezone)
+            self.session.add(row)
+            self.session.flush()
+            outcome = "imported"
+        else:
+            for attr, value in (("year", ed.year), ("link", ed.link), ("date_text", ed.date_text),
+                                ("place", ed.place), ("timezone", ed.timezone)):
+                if getattr(row, attr) != value:
+                    setattr(row, attr, value)
+                    outcome = "updated"
+        existing = {
+            (d.kind, d.seq): d
+            for d in self.session.scalars(
+                select(DeadlineRowModel).where(DeadlineRowModel.edition_id == row.id)
+            )
+        }
+        wanted = {(d.kind, d.seq): d for d in ed.deadlines}
+        for key, old in existing.items():
+            if key not in wanted:
+                self.session.delete(old)
+                outcome = "updated" if outcome == "skipped" else outcome
+        for key, d in wanted.items():
+            values = {
+                "deadline_utc": _naive_utc(d.when_utc), "local_text": d.local_text,
+                "timezone": d.timezone, "comment": d.comment,
+            }
+            old = existing.get(key)
+            if old is None:
+                self.session.add(DeadlineRowModel(edition_id=row.id, kind=d.kind, seq=d.seq, **values))
+                outcome = "updated" if outcome == "skipped" else outcome
+                continue
+            for attr, value in values.items():
+                if getattr(old, attr) != value:
+                    setattr(old, attr, value)
+                    outcome = "updated" if outcome == "skipped" else outcome
+        return outcome
+
+    def deadlines(
+        self, after: datetime | None = None, venue_id: int | None = None,
+        include_tbd: bool = False, venue_ids: Iterable[int] | None = None,
+    ) -> list[DeadlineRow]:
+        stmt = (
+            select(DeadlineRowModel, ConferenceEditionRow, VenueRow)
+            .join(ConferenceEditionRow, DeadlineRowModel.edition_id == ConferenceEditionRow.id)
+            .join(VenueRow, ConferenceEditionRow.venue_id == VenueRow.id)
+        )
+        if venue_id is not None:
+            stmt = stmt.where(VenueRow.id == venue_id)
+        if venue_ids is not None:
+            stmt = stmt.where(VenueRow.id.in_(list(venue_ids)))
+        if after is not None:
+            cond = DeadlineRowModel.deadline_utc >= _naive_utc(after)
+            if include_tbd:
+                cond = or_(cond, DeadlineRowModel.deadline_utc.is_(None))
+            stmt = stmt.where(cond)
+        elif not include_tbd:
+            stmt = stmt.where(DeadlineRowModel.deadline_utc.is_not(None))
+        ranks = {
+            vid: rank
+            for vid, rank in self.session.execute(
+                select(CcfRankRow.venue_id, CcfRankRow.rank).order_by(CcfRankRow.edition)
+            )
+        }
+        out = [
+            DeadlineRow(
+                venue=v.abbr or v.name, venue_id=v.id, year=e.year, kind=d.kind,
+                deadline_utc=_aware(d.deadline_utc), timezone=d.timezone,
+                local_text=d.local_text, link=e.link, place=e.place, date_text=e.date_text,
+                comment=d.comment, ccf_rank=ranks.get(v.id, ""),
+            )
+            for d, e, v in self.session.execute(stmt)
+        ]
+        far = datetime.max.replace(tzinfo=UTC)
+        return sorted(out, key=lambda r: (r.deadline_utc or far, r.venue, r.kind))
