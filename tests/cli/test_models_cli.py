@@ -1,0 +1,94 @@
+"""``scholardesk models ...`` end to end, JSON shapes as documented in the issue."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from scholardesk.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLES = REPO / "resources" / "sample" / "models"
+DATA = REPO / "tests" / "data" / "models"
+
+
+def _json(capsys: pytest.CaptureFixture[str], *argv: str, home: Path) -> object:
+    code = main(["--home", str(home), *argv])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    return json.loads(out)
+
+
+def test_add_list_inspect_run_bench(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], real_fixture: Callable[[str], Path]
+) -> None:
+    home = tmp_path / "home"
+    silero = real_fixture("onnx/silero_vad_16k_op15.onnx")
+    added = _json(capsys, "models", "add", str(silero), "--name", "Silero", "--json", home=home)
+    assert set(added) >= {"id", "name", "sha256"} and added["name"] == "Silero"
+    listed = _json(capsys, "models", "list", "--json", home=home)
+    assert [m["name"] for m in listed] == ["Silero"] and listed[0]["task"] == "vad"
+
+    info = _json(capsys, "models", "inspect", str(added["id"]), "--json", home=home)
+    assert info["opset"] == 15 and info["parameters"] == 309633
+    assert info["inputs"][1] == {"name": "state", "dtype": "float32", "shape": [2, "batch", 128]}
+    assert info["inputs"][2] == {"name": "sr", "dtype": "int64", "shape": []}
+    by_file = _json(capsys, "models", "inspect", str(DATA / "shapes_nhwc.onnx"), "--json", home=home)
+    assert by_file["inputs"][0]["shape"] == ["batch", 32, 32, 3]
+
+    run = _json(capsys, "models", "run", "Silero", "--input", str(DATA / "vad_two_phrases_16k.wav"),
+                "--provider", "cuda", "--json", home=home)
+    assert run["task"] == "vad" and len(run["segments"]) == 2
+    assert set(run["segments"][0]) == {"start_s", "end_s"}
+    assert run["providers_used"] == ["CPUExecutionProvider"] and run["latency_ms"] > 0
+
+    bench = _json(capsys, "models", "bench", str(added["id"]), "--batch", "1,2", "--warmup", "1",
+                  "--runs", "5", "--json", "--save", home=home)
+    assert isinstance(bench, list) and [b["batch"] for b in bench] == [1, 2]
+    assert set(bench[0]) >= {"provider_requested", "providers_used", "batch", "runs", "p50_ms",
+                             "p90_ms", "p99_ms", "throughput_per_s"}
+    assert bench[0]["provider_requested"] == "auto" and bench[0]["runs"] == 5
+    single = _json(capsys, "models", "bench", "Silero", "--runs", "3", "--json", home=home)
+    assert isinstance(single, dict) and single["batch"] == 1
+
+
+def test_run_text_and_image(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home = tmp_path / "home"
+    topics = _json(capsys, "models", "add", str(SAMPLES / "topic_classifier.onnx"), "--json",
+                   home=home)
+    out = _json(capsys, "models", "run", str(topics["id"]), "--input",
+                str(SAMPLES / "topic_example.txt"), "--json", home=home)
+    assert out["task"] == "text-classification" and out["top"][0]["label"] == "speech"
+    shapes = _json(capsys, "models", "add", str(SAMPLES / "shapes_classifier.onnx"), "--task",
+                   "image-classification", "--labels", str(SAMPLES / "shapes_classifier.labels.txt"),
+                   "--json", home=home)
+    out = _json(capsys, "models", "run", str(shapes["id"]), "--input",
+                str(SAMPLES / "shape_circle.png"), "--top", "3", "--json", home=home)
+    assert out["top"][0]["label"] == "circle" and len(out["top"]) == 3
+    assert 0 < out["top"][0]["probability"] <= 1
+
+
+def test_bad_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "broken.onnx"
+    broken.write_bytes((SAMPLES / "topic_classifier.onnx").read_bytes()[:300])
+    code = main(["--home", str(tmp_path / "home"), "models", "add", str(broken)])
+    err = capsys.readouterr().err
+    assert code == 2 and "broken.onnx" in err and "truncated or corrupt" in err
+    assert _json(capsys, "models", "list", "--json", home=tmp_path / "home") == []
+    code = main(["--home", str(tmp_path / "home"), "models", "bench", "1", "--batch", "0"])
+    assert code == 2
+
+
+def test_human_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home = str(tmp_path / "home")
+    assert main(["--home", home, "models", "add", str(SAMPLES / "tone_speller.onnx")]) == 0
+    assert main(["--home", home, "models", "run", "1", "--input",
+                 str(SAMPLES / "tone_speller_hello.wav"), "--reference", "hello world"]) == 0
+    out = capsys.readouterr().out
+    assert "hello world" in out and "WER 0.000" in out
+    assert main(["--home", home, "models", "providers", "--json"]) == 0
+    providers = json.loads(capsys.readouterr().out)
+    assert "CPUExecutionProvider" in providers["available"]
