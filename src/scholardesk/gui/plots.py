@@ -174,7 +174,13 @@ def export_plot(plot: pg.PlotItem, out: Path, width: int = 1200) -> Path:
 
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".svg":
-        SVGExporter(plot).export(str(out))
+        try:
+            SVGExporter(plot).export(str(out))
+        except ValueError:
+            # pyqtgraph's SVG exporter chokes on some paths under Qt 6 (bars/error bars);
+            # Qt's own SVG generator draws the same scene.
+            logger.info("pyqtgraph SVG export failed; using QSvgGenerator", exc_info=True)
+            _qt_svg(plot, out)
     else:
         exporter = ImageExporter(plot)
         exporter.parameters()["width"] = width
@@ -182,6 +188,23 @@ def export_plot(plot: pg.PlotItem, out: Path, width: int = 1200) -> Path:
     if not out.exists():
         raise OSError(f"Could not write {out}")
     return out
+
+
+def _qt_svg(plot: pg.PlotItem, out: Path) -> None:
+    from PySide6.QtCore import QRectF, QSize
+    from PySide6.QtGui import QPainter
+    from PySide6.QtSvg import QSvgGenerator
+
+    rect = plot.sceneBoundingRect()
+    generator = QSvgGenerator()
+    generator.setFileName(str(out))
+    generator.setSize(QSize(int(rect.width()), int(rect.height())))
+    generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
+    painter = QPainter(generator)
+    try:
+        plot.scene().render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+    finally:
+        painter.end()
 
 
 def render_plot(
