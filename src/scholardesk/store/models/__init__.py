@@ -2,6 +2,7 @@
 
 from scholardesk.store.models.base import Base
 from scholardesk.store.models.library import LibraryMeta
+from scholardesk.store.models import papers as _papers  # noqa: F401
 from scholardesk.store.models import venues as _venues  # noqa: F401
 from scholardesk.store.models import experiments as _experiments  # noqa: F401
 from scholardesk.store.models import submissions as _submissions  # noqa: F401

@@ -1,0 +1,261 @@
+"""``scholardesk papers add | import | search | list | show | edit | delete | export |
+subscribe | unsubscribe | subscriptions | fetch-new | venues``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from scholardesk.cli.common import EXIT_FAILED, EXIT_OK, CliContext, add_json_flag, print_json
+from scholardesk.core.i18n import tr
+from scholardesk.domain.importing import ImportReport
+from scholardesk.domain.papers import READING_STATUSES, PaperFilter, PaperRow
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    group = sub.add_parser("papers", help="papers: add, import, search, export, follow arXiv")
+    cmds = group.add_subparsers(dest="papers_command", metavar="ACTION", required=True)
+
+    add = cmds.add_parser("add", help="add by arXiv id/URL or DOI (network), or BibTeX text")
+    add.add_argument("ids", nargs="+", metavar="ID_OR_URL", help="arXiv ids, DOIs, URLs; - reads stdin")
+    add.add_argument("--no-enrich", action="store_true",
+                     help="do not ask Crossref where arXiv papers with a DOI were published")
+    add_json_flag(add)
+    add.set_defaults(handler=_add)
+
+    imp = cmds.add_parser("import", help="import .bib, arXiv Atom .xml (or saved .json) files")
+    imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    add_json_flag(imp)
+    imp.set_defaults(handler=_import)
+
+    search = cmds.add_parser("search", help="full-text search (title, abstract, authors, venue, notes)")
+    search.add_argument("query")
+    search.add_argument("--limit", type=int, default=20)
+    add_json_flag(search)
+    search.set_defaults(handler=_search)
+
+    lst = cmds.add_parser("list", help="list papers, newest first")
+    _filter_args(lst)
+    lst.add_argument("--limit", type=int, default=None)
+    add_json_flag(lst)
+    lst.set_defaults(handler=_list)
+
+    show = cmds.add_parser("show", help="everything about one paper")
+    show.add_argument("id", type=int)
+    show.add_argument("--cite", choices=["gbt7714", "bibtex"], help="print a citation instead")
+    add_json_flag(show)
+    show.set_defaults(handler=_show)
+
+    edit = cmds.add_parser("edit", help="set status, rating, notes, tags on one or more papers")
+    edit.add_argument("ids", nargs="+", type=int, metavar="ID")
+    edit.add_argument("--status", choices=READING_STATUSES)
+    edit.add_argument("--rating", type=int, choices=range(0, 6), metavar="0-5")
+    edit.add_argument("--notes")
+    edit.add_argument("--tag", action="append", default=[], help="add a tag (repeatable)")
+    edit.add_argument("--untag", action="append", default=[], help="remove a tag (repeatable)")
+    edit.set_defaults(handler=_edit)
+
+    delete = cmds.add_parser("delete", help="remove papers from the library")
+    delete.add_argument("ids", nargs="+", type=int, metavar="ID")
+    delete.set_defaults(handler=_delete)
+
+    export = cmds.add_parser("export", help="export to BibTeX, CSV or JSON")
+    export.add_argument("--format", choices=["bibtex", "csv", "json"], default="bibtex")
+    export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    export.add_argument("--ids", type=int, nargs="+", help="only these papers")
+    _filter_args(export)
+    export.set_defaults(handler=_export)
+
+    subscribe = cmds.add_parser("subscribe", help="follow an arXiv category or a saved query")
+    subscribe.add_argument("category", nargs="?", help="e.g. cs.CL, cs.SD, eess.AS")
+    subscribe.add_argument("--query", help='an arXiv search query, e.g. all:"speech enhancement"')
+    subscribe.set_defaults(handler=_subscribe)
+
+    unsubscribe = cmds.add_parser("unsubscribe", help="stop following a category or query")
+    unsubscribe.add_argument("category", nargs="?")
+    unsubscribe.add_argument("--query")
+    unsubscribe.set_defaults(handler=_unsubscribe)
+
+    subs = cmds.add_parser("subscriptions", help="list followed categories and queries")
+    add_json_flag(subs)
+    subs.set_defaults(handler=_subscriptions)
+
+    fetch = cmds.add_parser("fetch-new", help="bring in what appeared on arXiv since the last check")
+    add_json_flag(fetch)
+    fetch.set_defaults(handler=_fetch_new)
+
+    venues = cmds.add_parser("venues", help="the raw venue strings in the library")
+    add_json_flag(venues)
+    venues.set_defaults(handler=_venues)
+
+
+def _filter_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--tag")
+    parser.add_argument("--status", choices=READING_STATUSES)
+    parser.add_argument("--category", help="arXiv category, e.g. cs.CL")
+    parser.add_argument("--year-from", type=int)
+    parser.add_argument("--year-to", type=int)
+    parser.add_argument("--query", dest="text", default="", help="full-text condition")
+
+
+def _filter(args: argparse.Namespace) -> PaperFilter:
+    return PaperFilter(
+        query=args.text or "",
+        tag=(args.tag or "").strip().lower(),
+        status=args.status or "",
+        category=args.category or "",
+        year_from=args.year_from,
+        year_to=args.year_to,
+        ids=tuple(args.ids) if getattr(args, "ids", None) else None,
+    )
+
+
+def _print_report(report: ImportReport, as_json: bool) -> int:
+    if as_json:
+        print_json(report.to_json())
+    else:
+        print(tr("{imported} imported, {updated} merged into existing papers, {skipped} skipped.",
+                 imported=report.imported, updated=report.updated, skipped=report.skipped))
+        for e in report.errors:
+            print(tr("error: {source} [{record}]: {message}",
+                     source=e.source, record=e.record, message=e.message), file=sys.stderr)
+    return EXIT_FAILED if report.errors else EXIT_OK
+
+
+def _print_rows(rows: list[PaperRow], as_json: bool) -> int:
+    if as_json:
+        print_json([r.to_json() for r in rows])
+    else:
+        for r in rows:
+            ident = r.arxiv_id and f"arXiv:{r.arxiv_id}" or r.doi or ""
+            print(f"{r.id:>6}  {r.year or '    '}  {r.title}")
+            line = "  ".join(x for x in (r.authors_short, r.venue, ident) if x)
+            if line:
+                print(f"{'':>14}{line}")
+        if not rows:
+            print(tr("No papers match."), file=sys.stderr)
+    return EXIT_OK if rows else EXIT_FAILED
+
+
+def _add(ctx: CliContext, args: argparse.Namespace) -> int:
+    inputs = list(args.ids)
+    if inputs == ["-"]:
+        inputs = [sys.stdin.read()]
+    report = ctx.services.papers.add(inputs, ctx.progress(), enrich=not args.no_enrich)
+    return _print_report(report, args.json)
+
+
+def _import(ctx: CliContext, args: argparse.Namespace) -> int:
+    report = ctx.services.papers.import_files(args.files, ctx.progress())
+    return _print_report(report, args.json)
+
+
+def _search(ctx: CliContext, args: argparse.Namespace) -> int:
+    return _print_rows(ctx.services.papers.search(args.query, args.limit), args.json)
+
+
+def _list(ctx: CliContext, args: argparse.Namespace) -> int:
+    return _print_rows(ctx.services.papers.list(_filter(args), args.limit), args.json)
+
+
+def _show(ctx: CliContext, args: argparse.Namespace) -> int:
+    svc = ctx.services.papers
+    if args.cite:
+        print(svc.citation(args.id, args.cite))
+        return EXIT_OK
+    paper = svc.get(args.id)
+    if args.json:
+        print_json(paper.to_json())
+        return EXIT_OK
+    print(paper.title)
+    print(", ".join(paper.authors))
+    for label, value in (
+        (tr("Year"), paper.year), (tr("Venue"), paper.venue), (tr("DOI"), paper.doi),
+        (tr("arXiv"), paper.arxiv_id), (tr("Categories"), " ".join(paper.categories)),
+        (tr("Status"), paper.status), (tr("Tags"), ", ".join(paper.tags)),
+        (tr("Link"), paper.best_url),
+    ):
+        if value:
+            print(f"{label}: {value}")
+    if paper.abstract:
+        print()
+        print(paper.abstract)
+    return EXIT_OK
+
+
+def _edit(ctx: CliContext, args: argparse.Namespace) -> int:
+    ctx.services.papers.update(
+        args.ids, status=args.status, rating=args.rating, notes=args.notes,
+        add_tags=args.tag, remove_tags=args.untag,
+    )
+    print(tr("Updated {n} papers.", n=len(args.ids)))
+    return EXIT_OK
+
+
+def _delete(ctx: CliContext, args: argparse.Namespace) -> int:
+    ctx.services.papers.delete(args.ids)
+    print(tr("Deleted {n} papers.", n=len(args.ids)))
+    return EXIT_OK
+
+
+def _export(ctx: CliContext, args: argparse.Namespace) -> int:
+    svc = ctx.services.papers
+    if args.out is None:
+        sys.stdout.write(svc.export_text(args.format, _filter(args), ctx.progress()))
+        return EXIT_OK
+    n = svc.export(args.format, args.out, _filter(args), ctx.progress())
+    print(tr("Exported {n} papers to {path}.", n=n, path=args.out), file=sys.stderr)
+    return EXIT_OK
+
+
+def _kind_and_query(args: argparse.Namespace) -> tuple[str, str]:
+    from scholardesk.core.errors import InputError
+
+    if args.query:
+        return "query", args.query
+    if args.category:
+        return "category", args.category
+    raise InputError("Name an arXiv category (e.g. cs.CL) or give --query.")
+
+
+def _subscribe(ctx: CliContext, args: argparse.Namespace) -> int:
+    kind, query = _kind_and_query(args)
+    added = ctx.services.papers.subscribe(query, kind)
+    print(tr("Subscribed to {query}.", query=query) if added
+          else tr("Already subscribed to {query}.", query=query))
+    return EXIT_OK
+
+
+def _unsubscribe(ctx: CliContext, args: argparse.Namespace) -> int:
+    kind, query = _kind_and_query(args)
+    removed = ctx.services.papers.unsubscribe(query, kind)
+    print(tr("Unsubscribed from {query}.", query=query) if removed
+          else tr("Not subscribed to {query}.", query=query))
+    return EXIT_OK if removed else EXIT_FAILED
+
+
+def _subscriptions(ctx: CliContext, args: argparse.Namespace) -> int:
+    subs = ctx.services.papers.subscriptions()
+    if args.json:
+        print_json([s.to_json() for s in subs])
+    else:
+        for s in subs:
+            checked = s.last_checked_at.isoformat(sep=" ") if s.last_checked_at else tr("never")
+            print(f"{s.kind:<9} {s.query:<30} {tr('last checked')}: {checked}")
+    return EXIT_OK
+
+
+def _fetch_new(ctx: CliContext, args: argparse.Namespace) -> int:
+    report = ctx.services.papers.fetch_new(ctx.progress())
+    return _print_report(report, args.json)
+
+
+def _venues(ctx: CliContext, args: argparse.Namespace) -> int:
+    venues = ctx.services.papers.distinct_venues()
+    if args.json:
+        print_json([{"venue": v, "papers": n} for v, n in venues])
+    else:
+        for v, n in venues:
+            print(f"{n:>6}  {v}")
+    return EXIT_OK

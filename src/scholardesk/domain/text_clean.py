@@ -1,0 +1,281 @@
+"""Text hygiene for bibliographic data: HTML entities, LaTeX accents, broken URLs, whitespace.
+
+Pure functions; they are called for every imported record, so the common case (plain text with
+nothing to fix) takes a fast path.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+_WS = re.compile(r"\s+")
+
+
+def normalise_space(text: str) -> str:
+    """Collapse runs of whitespace (newlines included) into one space and strip the ends."""
+    return _WS.sub(" ", text).strip()
+
+
+_MOJIBAKE = re.compile("[\u00c2\u00c3\u00c5\u00e2][\u0080-\u00bf\u0152-\u2122]")
+
+
+def repair_mojibake(text: str) -> str:
+    """UTF-8 read as Latin-1/cp1252 (``RamÃ\xadrez`` → ``Ramírez``); left alone unless the
+    repair decodes cleanly."""
+    if not _MOJIBAKE.search(text):
+        return text
+    for codec in ("latin-1", "cp1252"):
+        try:
+            return text.encode(codec).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+    return text
+
+
+def clean_text(text: str | None) -> str:
+    """Unescape HTML entities (twice-escaped ones too), repair mojibake, normalise whitespace."""
+    if not text:
+        return ""
+    text = repair_mojibake(text)
+    if "&" in text:
+        for _ in range(2):  # "&amp;#39;" is common in scraped data
+            unescaped = html.unescape(text)
+            if unescaped == text:
+                break
+            text = unescaped
+    return normalise_space(text)
+
+
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def strip_markup(text: str | None) -> str:
+    """Remove XML/HTML tags (Crossref JATS abstracts), then clean the text."""
+    if not text:
+        return ""
+    text = re.sub(r"<jats:title>\s*Abstract\s*</jats:title>", " ", text, flags=re.I)
+    return clean_text(_TAGS.sub(" ", text))
+
+
+_DOUBLE_SCHEME = re.compile(r"^(?:https?:/+)+(?=https?:/)", re.I)
+_SCHEME_SLASHES = re.compile(r"^(https?):/*", re.I)
+
+
+def fix_url(url: str | None) -> str:
+    """Repair the usual damage: ``https://http://x`` → ``http://x``, ``http:/x`` → ``http://x``,
+    a bare ``www.`` host gets ``https://``; entities and surrounding junk are removed."""
+    if not url:
+        return ""
+    url = clean_text(url).strip("<>\"' ")
+    url = url.replace(" ", "")
+    if not url:
+        return ""
+    url = _DOUBLE_SCHEME.sub("", url)
+    url = _SCHEME_SLASHES.sub(lambda m: m.group(1).lower() + "://", url)
+    if url.lower().startswith("www."):
+        url = "https://" + url
+    return url
+
+
+# --- LaTeX → Unicode -------------------------------------------------------------------------
+
+_ACCENTS = {
+    "`": "\u0300",
+    "'": "\u0301",
+    "^": "\u0302",
+    "~": "\u0303",
+    "=": "\u0304",
+    "u": "\u0306",
+    ".": "\u0307",
+    '"': "\u0308",
+    "r": "\u030a",
+    "H": "\u030b",
+    "v": "\u030c",
+    "d": "\u0323",
+    "c": "\u0327",
+    "k": "\u0328",
+    "b": "\u0331",
+    "t": "\u0361",
+}
+_SYMBOLS = {
+    "ss": "ß",
+    "o": "ø",
+    "O": "Ø",
+    "ae": "æ",
+    "AE": "Æ",
+    "oe": "œ",
+    "OE": "Œ",
+    "aa": "å",
+    "AA": "Å",
+    "l": "ł",
+    "L": "Ł",
+    "i": "ı",
+    "j": "ȷ",
+    "dh": "ð",
+    "DH": "Ð",
+    "th": "þ",
+    "TH": "Þ",
+    "ng": "ŋ",
+    "NG": "Ŋ",
+    "textendash": "–",
+    "textemdash": "—",
+    "textquoteright": "’",
+    "textquoteleft": "‘",
+    "textquotedblleft": "“",
+    "textquotedblright": "”",
+    "textregistered": "®",
+    "texttrademark": "™",
+    "textcopyright": "©",
+    "textdegree": "°",
+    "textbullet": "•",
+    "textellipsis": "…",
+    "ldots": "…",
+    "dots": "…",
+    "slash": "/",
+    "LaTeX": "LaTeX",
+    "TeX": "TeX",
+    "BibTeX": "BibTeX",
+    "copyright": "©",
+    "pounds": "£",
+    "euro": "€",
+    "S": "§",
+    "P": "¶",
+    "dag": "†",
+    "ddag": "‡",
+    "times": "×",
+    "pm": "±",
+    "cdot": "·",
+    "infty": "∞",
+    "le": "≤",
+    "leq": "≤",
+    "ge": "≥",
+    "geq": "≥",
+    "neq": "≠",
+    "approx": "≈",
+    "rightarrow": "→",
+    "to": "→",
+    "leftarrow": "←",
+    "alpha": "α",
+    "beta": "β",
+    "gamma": "γ",
+    "delta": "δ",
+    "epsilon": "ε",
+    "varepsilon": "ε",
+    "zeta": "ζ",
+    "eta": "η",
+    "theta": "θ",
+    "kappa": "κ",
+    "lambda": "λ",
+    "mu": "μ",
+    "nu": "ν",
+    "xi": "ξ",
+    "pi": "π",
+    "rho": "ρ",
+    "sigma": "σ",
+    "tau": "τ",
+    "phi": "φ",
+    "varphi": "φ",
+    "chi": "χ",
+    "psi": "ψ",
+    "omega": "ω",
+    "Gamma": "Γ",
+    "Delta": "Δ",
+    "Theta": "Θ",
+    "Lambda": "Λ",
+    "Xi": "Ξ",
+    "Pi": "Π",
+    "Sigma": "Σ",
+    "Phi": "Φ",
+    "Psi": "Ψ",
+    "Omega": "Ω",
+}
+_CYRILLIC = dict(
+    zip(
+        "a b v g d e zh z i ishrt k l m n o p r s t u f h c ch sh shch hrdsn ery sftsn erev yu ya".split(),
+        "абвгдежзийклмнопрстуфхцчшщъыьэюя",
+        strict=True,
+    )
+)
+_ESCAPED = {"&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "\x01", "}": "\x02", " ": " "}
+
+_ACCENT_BRACED = re.compile(r"\\([`'^\"~=.uvHckrdbt])\s*\{\s*(\\[ij](?![a-zA-Z])|[A-Za-z]?)\s*\}")
+_ACCENT_SYMBOL = re.compile(r"\\([`'^\"~=.])\s*(\\[ij](?![a-zA-Z])|[A-Za-z])")
+_ACCENT_LETTER = re.compile(r"\\([uvHckrdbt])\s+(\\[ij](?![a-zA-Z])|[A-Za-z])")
+_CYR = re.compile(r"\\cyrchar\s*\\cyr([a-zA-Z]+)")
+_ESC = re.compile(r"\\([&%$#_{} ])")
+_COMMAND = re.compile(r"\\([A-Za-z]+)\*?(?:\s+|(?![A-Za-z]))")
+_LATEX_HINT = re.compile(r"[\\{}~$]|--|``|''")
+
+
+def _accent(match: re.Match[str]) -> str:
+    mark, base = match.group(1), match.group(2)
+    if base in ("\\i", "\\j"):
+        base = base[1]
+    if not base:
+        return {"'": "´", "`": "`", "^": "^", "~": "~", '"': "¨"}.get(mark, "")
+    return unicodedata.normalize("NFC", base + _ACCENTS[mark])
+
+
+def _cyr(match: re.Match[str]) -> str:
+    name = match.group(1)
+    letter = _CYRILLIC.get(name.lower())
+    if letter is None:
+        return ""
+    return letter.upper() if name[:1].isupper() else letter
+
+
+def _command(match: re.Match[str]) -> str:
+    return _SYMBOLS.get(match.group(1), "")
+
+
+def latex_to_unicode(text: str | None) -> str:
+    """Turn BibTeX/LaTeX markup into plain Unicode: ``Fr{\\'e}d{\\'e}ric`` → ``Frédéric``,
+    ``{\\"O}zge`` → ``Özge``, ``\\&`` → ``&``, ``$\\Sigma$`` → ``Σ``; formatting commands
+    (``\\emph{x}``, ``\\texttt{x}``) keep their argument, protective braces go."""
+    if not text:
+        return ""
+    if not _LATEX_HINT.search(text):
+        return clean_text(text)
+    s = _ESC.sub(lambda m: _ESCAPED[m.group(1)], text)
+    s = _CYR.sub(_cyr, s)
+    s = _ACCENT_BRACED.sub(_accent, s)
+    s = _ACCENT_SYMBOL.sub(_accent, s)
+    s = _ACCENT_LETTER.sub(_accent, s)
+    s = _COMMAND.sub(_command, s)
+    s = s.replace("---", "—").replace("--", "–").replace("``", "“").replace("''", "”")
+    s = s.replace("~", " ").replace("$", "").replace("{", "").replace("}", "")
+    s = s.replace("\\", "").replace("\x01", "{").replace("\x02", "}")
+    return clean_text(s)
+
+
+# --- keys for deduplication ----------------------------------------------------------------
+
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
+def fold(text: str) -> str:
+    """NFKC, accents removed, casefolded: ``Schrödinger`` and ``Schrodinger`` compare equal."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return text.casefold()
+
+
+def normalise_title(title: str) -> str:
+    """Letters and digits only (CJK kept), folded: for matching titles written differently."""
+    return _NOT_WORD.sub("", fold(title))
+
+
+def surname(name: str) -> str:
+    """The family name of a display name ("First von Last", "Last, First", "张昆" → itself)."""
+    name = name.strip()
+    if not name:
+        return ""
+    if "," in name:
+        return name.split(",", 1)[0].strip()
+    parts = name.split()
+    while len(parts) > 1 and parts[-1].casefold().rstrip(",") in _SUFFIXES:
+        parts.pop()
+    return parts[-1] if parts else ""

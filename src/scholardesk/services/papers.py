@@ -1,0 +1,617 @@
+"""Papers: import (BibTeX, arXiv Atom, our JSON), add by id (arXiv, DOI via Crossref), follow
+arXiv categories and queries, dedupe and merge, organise, search, export.
+
+One public method = one user action. Imports write in batches, each batch one transaction, so
+nothing is half-written and 100,000 entries go in at thousands per second. Heavy modules
+(requests, the source parsers) are imported inside the methods that use them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scholardesk.core.config import Settings
+from scholardesk.core.errors import InputError, NetworkError, NotFoundError
+from scholardesk.core.progress import Progress, no_progress
+from scholardesk.core.resources import resource_path
+from scholardesk.domain.changes import PAPERS, Changes
+from scholardesk.domain.importing import ImportReport, RecordError
+from scholardesk.domain.paper_ids import looks_like_bibtex, parse_identifier, split_identifiers
+from scholardesk.domain.papers import (
+    READING_STATUSES,
+    InvalidRecord,
+    Paper,
+    PaperFilter,
+    PaperRecord,
+    PaperRow,
+    Subscription,
+    citation_gbt7714,
+    merge_record,
+    normalise_tag,
+    same_content,
+    suggest_bibtex_key,
+    title_key,
+    validate,
+)
+from scholardesk.store.db import Database
+from scholardesk.store.papers_repo import PapersRepository
+
+if TYPE_CHECKING:
+    from scholardesk.sources.http import PoliteClient
+
+logger = logging.getLogger(__name__)
+
+BATCH = 2000
+EXPORT_FORMATS = ("bibtex", "csv", "json")
+CSV_COLUMNS = (
+    "id", "title", "authors", "year", "venue", "doi", "arxiv_id", "categories", "entry_type",
+    "status", "rating", "tags", "url", "pdf", "code", "notes",
+)
+FIRST_FETCH_LIMIT = 100  # a new subscription brings the latest 100, not the whole category
+FETCH_LIMIT = 1000
+
+
+@dataclass
+class _Incoming:
+    record: PaperRecord
+    status: str = ""
+    rating: int = 0
+    notes: str = ""
+    where: str = ""  # how errors name the record, e.g. "line 12 (smith2020)"
+
+
+@dataclass
+class FetchReport(ImportReport):
+    per_subscription: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, object]:
+        return {**super().to_json(), "subscriptions": self.per_subscription}
+
+
+@dataclass(frozen=True)
+class Facets:
+    tags: list[tuple[str, int]]
+    categories: list[tuple[str, int]]
+    total: int
+
+
+class PapersService:
+    area = PAPERS
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Callable[[], Settings] | None = None,
+        http: Callable[[], PoliteClient] | None = None,
+    ) -> None:
+        self.db = db
+        self._settings = settings or Settings
+        self._http = http
+
+    @property
+    def settings(self) -> Settings:
+        """The current settings (they can change while the app runs)."""
+        return self._settings()
+
+    # -- network sources ------------------------------------------------------------------------
+    def _client(self) -> PoliteClient:
+        if self._http is None:
+            raise NetworkError("No network client is configured.")
+        return self._http()
+
+    def _arxiv(self):  # type: ignore[no-untyped-def]
+        from scholardesk.sources.arxiv_source import ARXIV_API, ArxivApi
+
+        return ArxivApi(self._client(), str(self.settings.extra.get("arxiv_api_url") or ARXIV_API))
+
+    def _crossref(self):  # type: ignore[no-untyped-def]
+        from scholardesk.sources.crossref_works import CROSSREF_API, CrossrefWorks
+
+        url = str(self.settings.extra.get("crossref_api_url") or CROSSREF_API)
+        return CrossrefWorks(self._client(), url)
+
+    # -- importing ------------------------------------------------------------------------------
+    def import_files(
+        self, paths: Sequence[Path | str], progress: Progress | None = None
+    ) -> ImportReport:
+        """``.bib`` files, arXiv Atom (``.xml`` or a saved JSON response) and our JSON export."""
+        progress = progress or no_progress()
+        report = ImportReport()
+        for i, raw in enumerate(paths):
+            path = Path(raw)
+            progress.report(i, len(paths), path.name)
+            if not path.is_file():
+                report.errors.append(RecordError(str(path), "file", "file not found"))
+                continue
+            items, errors, skipped = self._read_file(path)
+            report.errors.extend(errors)
+            report.skipped += skipped
+            report.merge(self._store(items, progress))
+        report.changes = Changes.of(PAPERS) if report.imported or report.updated else Changes()
+        return report
+
+    def _read_file(self, path: Path) -> tuple[list[_Incoming], list[RecordError], int]:
+        from scholardesk.sources import atom, bibtex, paper_json
+
+        suffix = path.suffix.lower()
+        if suffix in (".bib", ".bibtex", ".txt"):
+            parsed = bibtex.read_bibtex_file(path)
+            items = [_Incoming(r, where=f"line {line} ({r.record_ref})") for line, r in parsed.records]
+            return items, parsed.errors, parsed.skipped
+        if suffix in (".xml", ".atom") or atom.looks_like_atom(path):
+            feed = atom.read_atom_file(path)
+            return [_Incoming(r) for r in feed.records], feed.errors, 0
+        if suffix == ".json":
+            papers, errors = paper_json.read_papers_json(path)
+            return [_Incoming(p.record, p.status, p.rating, p.notes) for p in papers], errors, 0
+        return [], [RecordError(
+            str(path), "file",
+            "unknown file type; use .bib (BibTeX), .xml (arXiv Atom) or .json",
+        )], 0
+
+    def import_bibtex_text(
+        self, text: str, source: str = "pasted text", progress: Progress | None = None
+    ) -> ImportReport:
+        from scholardesk.sources.bibtex import parse_bibtex
+
+        parsed = parse_bibtex(text, source)
+        items = [_Incoming(r, where=f"line {line} ({r.record_ref})") for line, r in parsed.records]
+        report = self._store(items, progress)
+        report.errors[:0] = parsed.errors
+        report.skipped += parsed.skipped
+        return report
+
+    def import_records(
+        self, records: Iterable[PaperRecord], progress: Progress | None = None
+    ) -> ImportReport:
+        return self._store([_Incoming(r) for r in records], progress)
+
+    def _store(
+        self,
+        items: Sequence[_Incoming],
+        progress: Progress | None = None,
+        is_sample: bool = False,
+    ) -> ImportReport:
+        progress = progress or no_progress()
+        report = ImportReport()
+        for start in range(0, len(items), BATCH):
+            progress.report(start, len(items), "Importing papers")
+            with self.db.transaction() as session:
+                self._store_batch(PapersRepository(session), items[start : start + BATCH],
+                                  report, is_sample)
+        if report.imported or report.updated:
+            report.changes = Changes.of(PAPERS)
+        return report
+
+    def _store_batch(
+        self,
+        repo: PapersRepository,
+        batch: Sequence[_Incoming],
+        report: ImportReport,
+        is_sample: bool,
+    ) -> None:
+        valid: list[_Incoming] = []
+        for item in batch:
+            try:
+                valid.append(replace(item, record=validate(item.record)))
+            except InvalidRecord as exc:
+                r = item.record
+                where = item.where or r.record_ref or "?"
+                report.errors.append(RecordError(r.source_ref, where, str(exc)))
+        by_arxiv, by_doi, by_title = repo.match_keys(
+            (i.record.arxiv_id for i in valid if i.record.arxiv_id),
+            (i.record.doi.lower() for i in valid if i.record.doi),
+            (k for i in valid if (k := title_key(i.record.title, i.record.authors, i.record.year))),
+        )
+        # Targets: ("old", paper id) or ("new", index into `new`).
+        new: list[_Incoming] = []
+        existing_incoming: dict[int, list[_Incoming]] = {}
+        batch_keys: dict[tuple[str, str], int] = {}
+        sources_old: list[tuple[int, str, str, str]] = []
+        sources_new: list[tuple[int, str, str, str]] = []
+        for item in valid:
+            r = item.record
+            keys = [("a", r.arxiv_id or ""), ("d", (r.doi or "").lower()),
+                    ("t", title_key(r.title, r.authors, r.year) or "")]
+            keys = [k for k in keys if k[1]]
+            old_id = next(
+                (pid for kind, key in keys
+                 if (pid := {"a": by_arxiv, "d": by_doi, "t": by_title}[kind].get(key))),
+                None,
+            )
+            origin = (r.source_kind, r.source_ref, r.record_ref)
+            if old_id is not None:
+                existing_incoming.setdefault(old_id, []).append(item)
+                sources_old.append((old_id, *origin))
+                continue
+            index = next((batch_keys[k] for k in keys if k in batch_keys), None)
+            if index is None:
+                index = len(new)
+                new.append(item)
+                report.imported += 1
+            else:
+                # The same work twice in one import (arXiv v1 and v2, a DOI and a BibTeX).
+                merged = merge_record(new[index].record, r)
+                if same_content(merged, new[index].record):
+                    report.skipped += 1
+                else:
+                    new[index] = replace(new[index], record=merged)
+                    report.updated += 1
+            for k in keys:
+                batch_keys.setdefault(k, index)
+            m = new[index].record
+            for k in (("a", m.arxiv_id or ""), ("d", (m.doi or "").lower())):
+                if k[1]:
+                    batch_keys.setdefault(k, index)
+            sources_new.append((index, *origin))
+
+        ids = repo.insert_many(
+            [
+                i.record if i.record.bibtex_key else replace(
+                    i.record,
+                    bibtex_key=suggest_bibtex_key(i.record.title, i.record.authors, i.record.year),
+                )
+                for i in new
+            ],
+            is_sample=is_sample,
+        )
+        for pid, item in zip(ids, new, strict=True):
+            user: dict[str, object] = {}
+            if item.status:
+                user["status"] = item.status
+            if item.rating:
+                user["rating"] = item.rating
+            if item.notes:
+                user["notes"] = item.notes
+            if user:
+                repo.set_fields([pid], **user)
+        if existing_incoming:
+            current = repo.records(existing_incoming)
+            for pid, incoming in existing_incoming.items():
+                before = current.get(pid)
+                if before is None:
+                    continue
+                merged = before
+                for item in incoming:
+                    merged = merge_record(merged, item.record)
+                if same_content(merged, before):
+                    report.skipped += len(incoming)
+                else:
+                    repo.update_from_record(pid, merged)
+                    report.updated += 1
+                    report.skipped += len(incoming) - 1
+        repo.add_sources(
+            sources_old + [(ids[index], kind, src, rec) for index, kind, src, rec in sources_new]
+        )
+
+    # -- adding by identifier (network) -------------------------------------------------------
+    def add(
+        self, inputs: Sequence[str], progress: Progress | None = None, enrich: bool = True
+    ) -> ImportReport:
+        """arXiv ids and URLs, DOIs and doi.org URLs, or BibTeX text, mixed as pasted."""
+        progress = progress or no_progress()
+        text = "\n".join(inputs)
+        if looks_like_bibtex(text):
+            return self.import_bibtex_text(text, "pasted BibTeX", progress)
+        report = ImportReport()
+        arxiv_ids: list[str] = []
+        dois: list[str] = []
+        for token in split_identifiers(text):
+            ident = parse_identifier(token)
+            if ident is None:
+                report.errors.append(RecordError(
+                    "input", token, "not an arXiv id, a DOI or BibTeX; check for typos"))
+            elif ident.kind == "arxiv":
+                full = f"{ident.value}v{ident.version}" if ident.version else ident.value
+                if full not in arxiv_ids:
+                    arxiv_ids.append(full)
+            elif ident.value not in dois:
+                dois.append(ident.value)
+        records: list[PaperRecord] = []
+        if arxiv_ids:
+            records.extend(self._fetch_arxiv(arxiv_ids, report, progress, enrich))
+        for i, doi in enumerate(dois):
+            progress.report(i, len(dois), "Crossref")
+            try:
+                record = self._crossref().fetch(doi, progress)
+            except NetworkError as exc:
+                report.errors.append(RecordError("https://api.crossref.org", doi, str(exc)))
+                continue
+            except ValueError as exc:
+                report.errors.append(RecordError("https://api.crossref.org", doi, str(exc)))
+                continue
+            if record is None:
+                report.errors.append(RecordError(
+                    "https://api.crossref.org", doi,
+                    "Crossref does not know this DOI; check it on https://doi.org/"))
+                continue
+            records.append(record)
+        stored = self._store([_Incoming(r) for r in records], progress)
+        report.merge(stored)
+        report.changes = stored.changes
+        return report
+
+    def _fetch_arxiv(
+        self, ids: list[str], report: ImportReport, progress: Progress, enrich: bool
+    ) -> list[PaperRecord]:
+        try:
+            feed = self._arxiv().fetch_ids(ids, progress)
+        except NetworkError as exc:
+            report.errors.extend(RecordError("arXiv", i, str(exc)) for i in ids)
+            return []
+        report.errors.extend(feed.errors)
+        from scholardesk.domain.paper_ids import parse_arxiv_id
+
+        got = {r.arxiv_id for r in feed.records}
+        for i in ids:
+            parsed = parse_arxiv_id(i)
+            if parsed is None or parsed.id not in got:
+                report.errors.append(
+                    RecordError("arXiv", i, "arXiv does not know this id; check it on arxiv.org"))
+        records = list(feed.records)
+        if enrich:
+            records = [self._venue_from_crossref(r, progress) for r in records]
+        return records
+
+    def _venue_from_crossref(self, record: PaperRecord, progress: Progress) -> PaperRecord:
+        """An arXiv paper with a DOI but no journal_ref: ask Crossref where it appeared."""
+        if record.venue or not record.doi:
+            return record
+        try:
+            published = self._crossref().fetch(record.doi, progress)
+        except (NetworkError, ValueError) as exc:
+            logger.info("No Crossref venue for %s: %s", record.doi, exc)
+            return record
+        if published is None or not published.venue:
+            return record
+        return replace(record, venue=published.venue, entry_type=published.entry_type)
+
+    # -- subscriptions --------------------------------------------------------------------------
+    def subscribe(self, query: str, kind: str = "category") -> bool:
+        query = query.strip()
+        if kind not in ("category", "query"):
+            raise InputError(f"Unknown subscription kind {kind!r}.", "Use category or query.")
+        if not query:
+            raise InputError("Give an arXiv category such as cs.CL, or a search query.")
+        if kind == "category" and (" " in query or ":" in query):
+            raise InputError(
+                f"{query!r} is not an arXiv category.",
+                "Categories look like cs.CL or eess.AS; use --query for searches.",
+            )
+        with self.db.transaction() as session:
+            return PapersRepository(session).add_subscription(kind, query)
+
+    def unsubscribe(self, query: str, kind: str = "category") -> bool:
+        with self.db.transaction() as session:
+            return PapersRepository(session).remove_subscription(kind, query.strip())
+
+    def subscriptions(self) -> list[Subscription]:
+        with self.db.reading() as session:
+            return PapersRepository(session).subscriptions()
+
+    def fetch_new(self, progress: Progress | None = None) -> FetchReport:
+        """Papers that appeared since the last check of each subscription (marked unread)."""
+        progress = progress or no_progress()
+        report = FetchReport()
+        subs = self.subscriptions()
+        if not subs:
+            raise InputError(
+                "There are no subscriptions to fetch.",
+                "Subscribe first, e.g. `scholardesk papers subscribe cs.CL`.",
+            )
+        api = self._arxiv()
+        for n, sub in enumerate(subs):
+            progress.report(n, len(subs), sub.query)
+            limit = FETCH_LIMIT if sub.last_published else FIRST_FETCH_LIMIT
+            records: list[PaperRecord] = []
+            newest = sub.last_published
+            try:
+                for feed in api.search_pages(sub.search_query, limit, progress):
+                    report.errors.extend(feed.errors)
+                    older_seen = False
+                    for r in feed.records:
+                        if sub.last_published and r.published and r.published < sub.last_published:
+                            older_seen = True
+                            continue
+                        records.append(r)
+                        newest = max(newest, r.published)
+                    if older_seen:
+                        break
+            except NetworkError as exc:
+                report.errors.append(RecordError("arXiv", sub.search_query, str(exc)))
+                continue
+            stored = self._store([_Incoming(r) for r in records], progress)
+            report.merge(stored)
+            report.per_subscription[sub.query] = stored.imported
+            with self.db.transaction() as session:
+                PapersRepository(session).mark_checked(sub.id, newest)
+        report.changes = Changes.of(PAPERS) if report.imported or report.updated else Changes()
+        return report
+
+    # -- reading --------------------------------------------------------------------------------
+    def search(self, query: str, limit: int = 50) -> list[PaperRow]:
+        with self.db.reading() as session:
+            repo = PapersRepository(session)
+            return repo.rows(repo.search(query, limit))
+
+    def list_ids(
+        self, flt: PaperFilter | None = None, sort: str = "added", descending: bool = True
+    ) -> list[int]:
+        with self.db.reading() as session:
+            return PapersRepository(session).ids(flt or PaperFilter(), sort, descending)
+
+    def rows(self, ids: Sequence[int]) -> list[PaperRow]:
+        with self.db.reading() as session:
+            return PapersRepository(session).rows(ids)
+
+    def list(self, flt: PaperFilter | None = None, limit: int | None = None) -> list[PaperRow]:
+        with self.db.reading() as session:
+            repo = PapersRepository(session)
+            return repo.rows(repo.ids(flt or PaperFilter(), limit=limit))
+
+    def get(self, paper_id: int) -> Paper:
+        with self.db.reading() as session:
+            papers = PapersRepository(session).papers([paper_id], with_provenance=True)
+        if not papers:
+            raise NotFoundError(f"There is no paper with id {paper_id}.")
+        return papers[0]
+
+    def count(self) -> int:
+        with self.db.reading() as session:
+            return PapersRepository(session).count()
+
+    def facets(self) -> Facets:
+        with self.db.reading() as session:
+            repo = PapersRepository(session)
+            return Facets(repo.all_tags(), repo.all_categories(), repo.count())
+
+    # Hooks for the venues feature: raw venue strings, and papers by venue.
+    def distinct_venues(self) -> list[tuple[str, int]]:
+        with self.db.reading() as session:
+            return PapersRepository(session).distinct_venues()
+
+    def venues_for(self, ids: Sequence[int]) -> dict[int, str]:
+        with self.db.reading() as session:
+            return PapersRepository(session).venues_for(ids)
+
+    def ids_with_venues(self, venues: Iterable[str]) -> list[int]:
+        with self.db.reading() as session:
+            return PapersRepository(session).ids_with_venues(venues)
+
+    # -- organising -----------------------------------------------------------------------------
+    def update(
+        self,
+        ids: Sequence[int],
+        status: str | None = None,
+        rating: int | None = None,
+        notes: str | None = None,
+        add_tags: Iterable[str] = (),
+        remove_tags: Iterable[str] = (),
+    ) -> Changes:
+        """Bulk edit of a selection (one transaction)."""
+        values: dict[str, object] = {}
+        if status is not None:
+            if status not in READING_STATUSES:
+                raise InputError(
+                    f"Unknown reading status {status!r}.",
+                    f"Use one of: {', '.join(READING_STATUSES)}.",
+                )
+            values["status"] = status
+        if rating is not None:
+            if not 0 <= rating <= 5:
+                raise InputError(f"A rating is 0 to 5 stars, not {rating}.")
+            values["rating"] = rating
+        if notes is not None:
+            values["notes"] = notes
+        added = [t for t in (normalise_tag(x) for x in add_tags) if t]
+        removed = [t for t in (normalise_tag(x) for x in remove_tags) if t]
+        with self.db.transaction() as session:
+            repo = PapersRepository(session)
+            if values:
+                repo.set_fields(ids, **values)
+            if added:
+                repo.add_tags(ids, added)
+            if removed:
+                repo.remove_tags(ids, removed)
+        return Changes.of(PAPERS)
+
+    def set_links(self, paper_id: int, links: dict[str, str]) -> Changes:
+        from scholardesk.domain.text_clean import fix_url
+
+        clean = {k: fix_url(v) for k, v in links.items() if v and v.strip()}
+        with self.db.transaction() as session:
+            PapersRepository(session).set_links(paper_id, clean)
+        return Changes.of(PAPERS)
+
+    def delete(self, ids: Sequence[int]) -> Changes:
+        with self.db.transaction() as session:
+            PapersRepository(session).delete(ids)
+        return Changes.of(PAPERS)
+
+    def citation(self, paper_id: int, style: str = "gbt7714") -> str:
+        paper = self.get(paper_id)
+        if style == "bibtex":
+            from scholardesk.sources.bibtex import paper_to_bibtex
+
+            return paper_to_bibtex(paper, set())
+        return citation_gbt7714(paper)
+
+    # -- export ---------------------------------------------------------------------------------
+    def export_text(
+        self, fmt: str, flt: PaperFilter | None = None, progress: Progress | None = None
+    ) -> str:
+        """The library (or a tag, a filter, a selection via ``flt.ids``) as BibTeX/CSV/JSON."""
+        if fmt not in EXPORT_FORMATS:
+            raise InputError(f"Unknown export format {fmt!r}.",
+                             f"Use one of: {', '.join(EXPORT_FORMATS)}.")
+        progress = progress or no_progress()
+        ids = self.list_ids(flt, sort="added", descending=False)
+        papers: list[Paper] = []
+        with self.db.reading() as session:
+            repo = PapersRepository(session)
+            for start in range(0, len(ids), BATCH):
+                progress.report(start, len(ids), "Exporting")
+                papers.extend(repo.papers(ids[start : start + BATCH]))
+        if fmt == "bibtex":
+            from scholardesk.sources.bibtex import write_bibtex
+
+            return "".join(write_bibtex(papers))
+        if fmt == "json":
+            return json.dumps([_export_json(p) for p in papers], ensure_ascii=False, indent=2)
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(CSV_COLUMNS)
+        for p in papers:
+            writer.writerow([
+                p.id, p.title, "; ".join(p.authors), p.year or "", p.venue, p.doi or "",
+                p.arxiv_id or "", " ".join(p.categories), p.entry_type, p.status, p.rating,
+                "; ".join(p.tags), p.best_url, p.links.get("pdf", ""), p.links.get("code", ""),
+                p.notes,
+            ])
+        return buf.getvalue()
+
+    def export(
+        self, fmt: str, out: Path, flt: PaperFilter | None = None,
+        progress: Progress | None = None,
+    ) -> int:
+        text = self.export_text(fmt, flt, progress)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            tmp = out.with_name(out.name + ".tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(out)
+        except OSError as exc:
+            raise InputError(f"Cannot write {out}: {exc.strerror or exc}.") from exc
+        return len(self.list_ids(flt))
+
+    # -- sample data ----------------------------------------------------------------------------
+    def load_sample(self) -> None:
+        from scholardesk.sources.paper_json import read_papers_json
+
+        papers, errors = read_papers_json(resource_path("sample", "papers.json"))
+        for e in errors:
+            logger.warning("Sample paper skipped: %s", e.message)
+        items = [
+            _Incoming(replace(p.record, source_kind="sample", source_ref="ScholarDesk sample"),
+                      p.status, p.rating, p.notes)
+            for p in papers
+        ]
+        self._store(items, is_sample=True)
+
+    def delete_sample(self) -> int:
+        with self.db.transaction() as session:
+            repo = PapersRepository(session)
+            return repo.delete(repo.sample_ids())
+
+
+def _export_json(p: Paper) -> dict[str, object]:
+    data = p.to_json()
+    data.pop("sources", None)
+    return data

@@ -1,0 +1,99 @@
+"""Papers, their tags, where each came from (provenance), and arXiv subscriptions.
+
+Full-text search lives in ``papers_fts``, an FTS5 external-content table (trigram tokenizer,
+so Chinese substrings match) over title, abstract, authors_text, venue and notes, created and
+kept in sync by triggers in migration 0002_papers.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from scholardesk.store.models.base import Base
+
+
+class PaperModel(Base):
+    __tablename__ = "papers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    authors_json: Mapped[str] = mapped_column(Text, default="[]")
+    authors_text: Mapped[str] = mapped_column(Text, default="")
+    year: Mapped[int | None] = mapped_column(Integer, index=True)
+    abstract: Mapped[str] = mapped_column(Text, default="")
+    doi: Mapped[str | None] = mapped_column(String(255), index=True)
+    arxiv_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    arxiv_version: Mapped[int | None] = mapped_column(Integer)
+    title_key: Mapped[str | None] = mapped_column(Text, index=True)
+    categories: Mapped[str] = mapped_column(Text, default="")  # " cs.CL cs.SD " (padded)
+    venue: Mapped[str] = mapped_column(Text, default="", index=True)
+    entry_type: Mapped[str] = mapped_column(String(40), default="article")
+    bibtex_key: Mapped[str] = mapped_column(String(255), default="")
+    published: Mapped[str] = mapped_column(String(10), default="")
+    updated: Mapped[str] = mapped_column(String(10), default="")
+    links_json: Mapped[str] = mapped_column(Text, default="{}")
+    extra_json: Mapped[str] = mapped_column(Text, default="{}")
+    status: Mapped[str] = mapped_column(String(10), default="unread", index=True)
+    rating: Mapped[int] = mapped_column(Integer, default=0)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
+    added_at: Mapped[datetime] = mapped_column(DateTime)
+    modified_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class PaperTagModel(Base):
+    __tablename__ = "paper_tags"
+
+    paper_id: Mapped[int] = mapped_column(
+        ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(80), primary_key=True)
+
+    __table_args__ = (Index("ix_paper_tags_tag", "tag"),)
+
+
+class PaperSourceModel(Base):
+    """One row per import source of a paper: the provenance the merge keeps."""
+
+    __tablename__ = "paper_sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id", ondelete="CASCADE"), index=True)
+    source_kind: Mapped[str] = mapped_column(String(20))
+    source_ref: Mapped[str] = mapped_column(Text)
+    record_ref: Mapped[str] = mapped_column(Text, default="")
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (
+        UniqueConstraint(
+            "paper_id", "source_kind", "source_ref", "record_ref", name="uq_paper_sources_origin"
+        ),
+    )
+
+
+class PaperSubscriptionModel(Base):
+    """An arXiv category or saved query whose new papers ``fetch-new`` brings in."""
+
+    __tablename__ = "paper_subscriptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "category" | "query"
+    query: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_checked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Newest arXiv "published" date seen; the next fetch stops at papers older than this.
+    last_published: Mapped[str] = mapped_column(String(10), default="")
+
+    __table_args__ = (UniqueConstraint("kind", "query", name="uq_paper_subscriptions_kind"),)

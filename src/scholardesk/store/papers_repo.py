@@ -1,0 +1,506 @@
+"""All SQL about papers. Takes a Session, never commits, returns domain dataclasses.
+
+Search: SQLite FTS5 (trigram) for terms of 3+ characters, LIKE for shorter ones (a 2-character
+Chinese word such as 机器 has no trigram); other databases use LIKE throughout.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    column,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from scholardesk.domain.papers import (
+    Paper,
+    PaperFilter,
+    PaperRecord,
+    PaperRow,
+    Provenance,
+    Subscription,
+    title_key,
+)
+from scholardesk.store.models.papers import (
+    PaperModel,
+    PaperSourceModel,
+    PaperSubscriptionModel,
+    PaperTagModel,
+)
+
+CHUNK = 500  # SQLite's bound-parameter limit is far above this; keeps statements small
+P = PaperModel
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def _categories(cats: Iterable[str]) -> str:
+    cats = [c for c in cats if c]
+    return f" {' '.join(cats)} " if cats else ""
+
+
+def record_columns(record: PaperRecord) -> dict[str, Any]:
+    """The papers-table columns that come from a record (not status, notes, sample flag)."""
+    return {
+        "title": record.title,
+        "authors_json": json.dumps(list(record.authors), ensure_ascii=False),
+        "authors_text": ", ".join(record.authors),
+        "year": record.year,
+        "abstract": record.abstract,
+        "doi": record.doi.lower() if record.doi else None,
+        "arxiv_id": record.arxiv_id,
+        "arxiv_version": record.arxiv_version,
+        "title_key": title_key(record.title, record.authors, record.year),
+        "categories": _categories(record.categories),
+        "venue": record.venue,
+        "entry_type": record.entry_type or "article",
+        "bibtex_key": record.bibtex_key,
+        "published": record.published,
+        "updated": record.updated,
+        "links_json": json.dumps(dict(record.links), ensure_ascii=False, sort_keys=True),
+        "extra_json": json.dumps(dict(record.extra), ensure_ascii=False, sort_keys=True),
+    }
+
+
+_TERM = re.compile(r'"([^"]+)"|(\S+)')
+
+
+def split_query(query: str) -> tuple[list[str], list[str]]:
+    """Search terms: quoted phrases stay whole; returns (3+ character terms, shorter terms)."""
+    long_terms: list[str] = []
+    short_terms: list[str] = []
+    for m in _TERM.finditer(query):
+        term = (m.group(1) or m.group(2) or "").strip()
+        if not term:
+            continue
+        (long_terms if len(term) >= 3 else short_terms).append(term)
+    return long_terms, short_terms
+
+
+def _like_escape(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class PapersRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.sqlite = session.get_bind().dialect.name == "sqlite"
+
+    # -- dedupe ---------------------------------------------------------------------------------
+    def match_keys(
+        self, arxiv_ids: Iterable[str], dois: Iterable[str], title_keys: Iterable[str]
+    ) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+        """Existing paper ids by arXiv id, DOI and title key (lowest id wins on ties)."""
+        out: list[dict[str, int]] = []
+        for column, values in ((P.arxiv_id, arxiv_ids), (P.doi, dois), (P.title_key, title_keys)):
+            found: dict[str, int] = {}
+            unique = sorted(set(values))
+            for chunk in _chunks(unique):
+                rows = self.session.execute(
+                    select(column, P.id).where(column.in_(chunk)).order_by(P.id.desc())
+                )
+                for key, pid in rows:
+                    found[key] = pid
+            out.append(found)
+        return out[0], out[1], out[2]
+
+    def records(self, ids: Iterable[int]) -> dict[int, PaperRecord]:
+        """Existing papers as records (for merging), tags included."""
+        result: dict[int, PaperRecord] = {}
+        id_list = sorted(set(ids))
+        tags = self.tags_for(id_list)
+        for chunk in _chunks(id_list):
+            for m in self.session.scalars(select(P).where(P.id.in_(chunk))):
+                result[m.id] = PaperRecord(
+                    title=m.title,
+                    source_kind="library",
+                    source_ref="",
+                    authors=tuple(json.loads(m.authors_json)),
+                    year=m.year,
+                    abstract=m.abstract,
+                    doi=m.doi,
+                    arxiv_id=m.arxiv_id,
+                    arxiv_version=m.arxiv_version,
+                    categories=tuple(m.categories.split()),
+                    venue=m.venue,
+                    entry_type=m.entry_type,
+                    bibtex_key=m.bibtex_key,
+                    published=m.published,
+                    updated=m.updated,
+                    links=json.loads(m.links_json),
+                    extra=json.loads(m.extra_json),
+                    tags=tags.get(m.id, ()),
+                )
+        return result
+
+    # -- writing --------------------------------------------------------------------------------
+    def insert_many(
+        self, records: Sequence[PaperRecord], is_sample: bool = False, status: str = "unread"
+    ) -> list[int]:
+        if not records:
+            return []
+        now = _now()
+        rows = [
+            {
+                **record_columns(r),
+                "status": status,
+                "rating": 0,
+                "notes": "",
+                "is_sample": is_sample,
+                "added_at": now,
+                "modified_at": now,
+            }
+            for r in records
+        ]
+        ids = list(
+            self.session.scalars(
+                insert(P).returning(P.id, sort_by_parameter_order=True), rows
+            )
+        )
+        tag_rows = [
+            {"paper_id": pid, "tag": t} for pid, r in zip(ids, records, strict=True) for t in r.tags
+        ]
+        if tag_rows:
+            self.session.execute(insert(PaperTagModel).prefix_with("OR IGNORE"), tag_rows)
+        return ids
+
+    def update_from_record(self, paper_id: int, record: PaperRecord) -> None:
+        self.session.execute(
+            update(P)
+            .where(P.id == paper_id)
+            .values(**record_columns(record), modified_at=_now())
+        )
+        self.add_tags([paper_id], record.tags)
+
+    def add_sources(self, rows: Sequence[tuple[int, str, str, str]]) -> None:
+        """Provenance rows (paper id, kind, source, record); existing ones are kept as they are."""
+        if not rows:
+            return
+        now = _now()
+        stmt = insert(PaperSourceModel)
+        stmt = stmt.prefix_with("OR IGNORE") if self.sqlite else stmt
+        self.session.execute(
+            stmt,
+            [
+                {"paper_id": p, "source_kind": k, "source_ref": s, "record_ref": r,
+                 "imported_at": now}
+                for p, k, s, r in rows
+            ],
+        )
+
+    def add_tags(self, ids: Sequence[int], tags: Iterable[str]) -> None:
+        rows = [{"paper_id": pid, "tag": t} for pid in ids for t in tags if t]
+        if rows:
+            self.session.execute(insert(PaperTagModel).prefix_with("OR IGNORE"), rows)
+
+    def remove_tags(self, ids: Sequence[int], tags: Iterable[str]) -> None:
+        tag_list = list(tags)
+        for chunk in _chunks(list(ids)):
+            self.session.execute(
+                delete(PaperTagModel).where(
+                    PaperTagModel.paper_id.in_(chunk), PaperTagModel.tag.in_(tag_list)
+                )
+            )
+
+    def set_fields(self, ids: Sequence[int], **values: Any) -> int:
+        if not values:
+            return 0
+        count = 0
+        for chunk in _chunks(list(ids)):
+            result = self.session.execute(
+                update(P).where(P.id.in_(chunk)).values(**values, modified_at=_now())
+            )
+            count += int(getattr(result, "rowcount", 0) or 0)
+        return count
+
+    def set_links(self, paper_id: int, links: dict[str, str]) -> None:
+        self.session.execute(
+            update(P)
+            .where(P.id == paper_id)
+            .values(links_json=json.dumps(links, ensure_ascii=False, sort_keys=True),
+                    modified_at=_now())
+        )
+
+    def delete(self, ids: Sequence[int]) -> int:
+        count = 0
+        for chunk in _chunks(list(ids)):
+            self.session.execute(
+                delete(PaperTagModel).where(PaperTagModel.paper_id.in_(chunk))
+            )
+            self.session.execute(
+                delete(PaperSourceModel).where(PaperSourceModel.paper_id.in_(chunk))
+            )
+            result = self.session.execute(delete(P).where(P.id.in_(chunk)))
+            count += int(getattr(result, "rowcount", 0) or 0)
+        return count
+
+    def sample_ids(self) -> list[int]:
+        return list(self.session.scalars(select(P.id).where(P.is_sample.is_(True))))
+
+    # -- reading --------------------------------------------------------------------------------
+    def count(self) -> int:
+        return int(self.session.scalar(select(func.count()).select_from(P)) or 0)
+
+    def tags_for(self, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        out: dict[int, list[str]] = {}
+        for chunk in _chunks(list(ids)):
+            rows = self.session.execute(
+                select(PaperTagModel.paper_id, PaperTagModel.tag)
+                .where(PaperTagModel.paper_id.in_(chunk))
+                .order_by(PaperTagModel.tag)
+            )
+            for pid, tag in rows:
+                out.setdefault(pid, []).append(tag)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def _text_condition(self, query: str) -> ColumnElement[bool] | None:
+        long_terms, short_terms = split_query(query)
+        conditions: list[ColumnElement[bool]] = []
+        if not self.sqlite:
+            short_terms = long_terms + short_terms
+            long_terms = []
+        if long_terms:
+            match = " ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
+            conditions.append(
+                P.id.in_(
+                    text("SELECT rowid FROM papers_fts WHERE papers_fts MATCH :fts_query")
+                    .bindparams(bindparam("fts_query", match))
+                    .columns(column("rowid", Integer))
+                )
+            )
+        for term in short_terms:
+            pattern = f"%{_like_escape(term)}%"
+            conditions.append(
+                or_(
+                    *(
+                        col.ilike(pattern, escape="\\") if not self.sqlite
+                        else col.like(pattern, escape="\\")
+                        for col in (P.title, P.authors_text, P.venue, P.notes, P.abstract)
+                    )
+                )
+            )
+        if not conditions:
+            return None
+        return and_(*conditions)
+
+    def _conditions(self, flt: PaperFilter) -> list[ColumnElement[bool]]:
+        conds: list[ColumnElement[bool]] = []
+        if flt.query.strip():
+            cond = self._text_condition(flt.query)
+            if cond is not None:
+                conds.append(cond)
+        if flt.tag:
+            conds.append(
+                P.id.in_(select(PaperTagModel.paper_id).where(PaperTagModel.tag == flt.tag))
+            )
+        if flt.status:
+            conds.append(P.status == flt.status)
+        if flt.category:
+            conds.append(P.categories.like(f"% {_like_escape(flt.category)} %", escape="\\"))
+        if flt.year_from is not None:
+            conds.append(P.year >= flt.year_from)
+        if flt.year_to is not None:
+            conds.append(P.year <= flt.year_to)
+        if flt.ids is not None:
+            conds.append(P.id.in_(list(flt.ids)))
+        if flt.sample is not None:
+            conds.append(P.is_sample.is_(flt.sample))
+        return conds
+
+    _SORT = {
+        "added": (P.id,),
+        "title": (func.lower(P.title), P.id),
+        "authors": (func.lower(P.authors_text), P.id),
+        "year": (P.year, P.id),
+        "venue": (func.lower(P.venue), P.id),
+        "status": (P.status, P.id),
+        "rating": (P.rating, P.id),
+    }
+
+    def ids(
+        self, flt: PaperFilter, sort: str = "added", descending: bool = True, limit: int | None = None
+    ) -> list[int]:
+        """Ids of the papers that pass the filter, in display order."""
+        columns = self._SORT.get(sort, (P.id,))
+        order = [c.desc() if descending else c.asc() for c in columns]
+        stmt = select(P.id).where(*self._conditions(flt)).order_by(*order)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return list(self.session.scalars(stmt))
+
+    def search(self, query: str, limit: int = 50) -> list[int]:
+        """Best matches first (bm25 over FTS, title weighted most), then LIKE-only matches."""
+        long_terms, short_terms = split_query(query)
+        if not (long_terms or short_terms):
+            return []
+        if self.sqlite and long_terms:
+            match = " ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
+            sql = (
+                "SELECT f.rowid FROM papers_fts f WHERE papers_fts MATCH :q "
+                "ORDER BY bm25(papers_fts, 10.0, 1.0, 4.0, 3.0, 2.0) LIMIT :n"
+            )
+            if not short_terms:
+                return [r[0] for r in self.session.execute(text(sql), {"q": match, "n": limit})]
+        return self.ids(PaperFilter(query=query), sort="added", descending=True, limit=limit)
+
+    def rows(self, ids: Sequence[int]) -> list[PaperRow]:
+        """Table snapshots for ``ids``, in the order given (missing ids are left out)."""
+        if not ids:
+            return []
+        found: dict[int, PaperRow] = {}
+        tags = self.tags_for(ids)
+        for chunk in _chunks(list(ids)):
+            stmt = select(
+                P.id, P.title, P.authors_json, P.year, P.venue, P.arxiv_id, P.doi, P.status,
+                P.rating, P.is_sample,
+            ).where(P.id.in_(chunk))
+            for r in self.session.execute(stmt):
+                found[r.id] = PaperRow(
+                    r.id, r.title, tuple(json.loads(r.authors_json)), r.year, r.venue,
+                    r.arxiv_id, r.doi, r.status, r.rating, tags.get(r.id, ()), bool(r.is_sample),
+                )
+        return [found[i] for i in ids if i in found]
+
+    def papers(self, ids: Sequence[int], with_provenance: bool = False) -> list[Paper]:
+        found: dict[int, Paper] = {}
+        tags = self.tags_for(ids)
+        sources: dict[int, list[Provenance]] = {}
+        if with_provenance:
+            for chunk in _chunks(list(ids)):
+                for s in self.session.scalars(
+                    select(PaperSourceModel)
+                    .where(PaperSourceModel.paper_id.in_(chunk))
+                    .order_by(PaperSourceModel.id)
+                ):
+                    sources.setdefault(s.paper_id, []).append(
+                        Provenance(s.source_kind, s.source_ref, s.record_ref, s.imported_at)
+                    )
+        for chunk in _chunks(list(ids)):
+            for m in self.session.scalars(select(P).where(P.id.in_(chunk))):
+                found[m.id] = Paper(
+                    id=m.id,
+                    title=m.title,
+                    authors=tuple(json.loads(m.authors_json)),
+                    year=m.year,
+                    abstract=m.abstract,
+                    doi=m.doi,
+                    arxiv_id=m.arxiv_id,
+                    arxiv_version=m.arxiv_version,
+                    categories=tuple(m.categories.split()),
+                    venue=m.venue,
+                    entry_type=m.entry_type,
+                    bibtex_key=m.bibtex_key,
+                    published=m.published,
+                    updated=m.updated,
+                    links=json.loads(m.links_json),
+                    extra=json.loads(m.extra_json),
+                    tags=tags.get(m.id, ()),
+                    status=m.status,
+                    rating=m.rating,
+                    notes=m.notes,
+                    is_sample=m.is_sample,
+                    added_at=m.added_at,
+                    provenance=tuple(sources.get(m.id, ())),
+                )
+        return [found[i] for i in ids if i in found]
+
+    def all_tags(self) -> list[tuple[str, int]]:
+        rows = self.session.execute(
+            select(PaperTagModel.tag, func.count())
+            .group_by(PaperTagModel.tag)
+            .order_by(PaperTagModel.tag)
+        )
+        return [(t, int(n)) for t, n in rows]
+
+    def all_categories(self) -> list[tuple[str, int]]:
+        counts: dict[str, int] = {}
+        rows = self.session.execute(
+            select(P.categories, func.count()).where(P.categories != "").group_by(P.categories)
+        )
+        for cats, n in rows:
+            for c in cats.split():
+                counts[c] = counts.get(c, 0) + int(n)
+        return sorted(counts.items())
+
+    def distinct_venues(self) -> list[tuple[str, int]]:
+        """Every raw venue string in the library with how many papers use it."""
+        rows = self.session.execute(
+            select(P.venue, func.count()).where(P.venue != "").group_by(P.venue).order_by(P.venue)
+        )
+        return [(v, int(n)) for v, n in rows]
+
+    def venues_for(self, ids: Sequence[int]) -> dict[int, str]:
+        out: dict[int, str] = {}
+        for chunk in _chunks(list(ids)):
+            for pid, venue in self.session.execute(
+                select(P.id, P.venue).where(P.id.in_(chunk), P.venue != "")
+            ):
+                out[pid] = venue
+        return out
+
+    def ids_with_venues(self, venues: Iterable[str]) -> list[int]:
+        ids: list[int] = []
+        for chunk in _chunks(sorted(set(venues))):
+            ids.extend(self.session.scalars(select(P.id).where(P.venue.in_(chunk))))
+        return ids
+
+    # -- subscriptions --------------------------------------------------------------------------
+    def subscriptions(self) -> list[Subscription]:
+        return [
+            Subscription(s.id, s.kind, s.query, s.last_checked_at, s.last_published)
+            for s in self.session.scalars(
+                select(PaperSubscriptionModel).order_by(PaperSubscriptionModel.id)
+            )
+        ]
+
+    def add_subscription(self, kind: str, query: str) -> bool:
+        exists = self.session.scalar(
+            select(PaperSubscriptionModel.id).where(
+                PaperSubscriptionModel.kind == kind, PaperSubscriptionModel.query == query
+            )
+        )
+        if exists:
+            return False
+        self.session.add(
+            PaperSubscriptionModel(kind=kind, query=query, created_at=_now(), last_published="")
+        )
+        self.session.flush()
+        return True
+
+    def remove_subscription(self, kind: str, query: str) -> bool:
+        result = self.session.execute(
+            delete(PaperSubscriptionModel).where(
+                PaperSubscriptionModel.kind == kind, PaperSubscriptionModel.query == query
+            )
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    def mark_checked(self, sub_id: int, last_published: str) -> None:
+        self.session.execute(
+            update(PaperSubscriptionModel)
+            .where(PaperSubscriptionModel.id == sub_id)
+            .values(last_checked_at=_now(), last_published=last_published)
+        )
