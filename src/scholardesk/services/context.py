@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # heavy modules (SQLAlchemy, requests) load on first use, not
     from scholardesk.services.library import LibraryService
     from scholardesk.services.models import ModelsService
     from scholardesk.services.papers import PapersService
+    from scholardesk.services.reviews import ReviewsService
     from scholardesk.services.sample import SampleProvider, SampleService
     from scholardesk.services.submissions import SubmissionsService
     from scholardesk.services.venues import VenuesService
@@ -58,6 +59,12 @@ class Services:
         return ModelsService(self.db, self.paths, lambda run: self.experiments.record_run(run))
 
     @cached_property
+    def reviews(self) -> ReviewsService:
+        from scholardesk.services.reviews import ReviewsService
+
+        return ReviewsService(self.db, lambda: self.http, self.paths, self.settings)
+
+    @cached_property
     def submissions(self) -> SubmissionsService:
         from scholardesk.services.submissions import SubmissionsService
 
@@ -101,6 +108,7 @@ class Services:
         providers.append(self.venues)  # first: other samples may match venues
         providers.append(self.papers)
         providers.append(self.submissions)
+        providers.append(self.reviews)
         providers.append(self.experiments)  # before models: demo runs land in experiments
         providers.append(self.models)
         return providers

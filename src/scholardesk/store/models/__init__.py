@@ -7,5 +7,6 @@ from scholardesk.store.models import venues as _venues  # noqa: F401
 from scholardesk.store.models import experiments as _experiments  # noqa: F401
 from scholardesk.store.models import submissions as _submissions  # noqa: F401
 from scholardesk.store.models import onnx_models as _onnx_models  # noqa: F401
+from scholardesk.store.models import reviews as _reviews  # noqa: F401
 
 __all__ = ["Base", "LibraryMeta"]
