@@ -28,6 +28,7 @@ from scholardesk.domain.venue_names import (
     normalise_name,
     parenthesised,
     query_tokens,
+    without_parentheses,
 )
 from scholardesk.domain.venues import CONFERENCE, Venue, VenueMatch
 
@@ -100,7 +101,14 @@ class VenueMatcher:
         hit = self._lookup(text, key)
         if hit is not None:
             return hit
-        for inner in parenthesised(text):
+        inners = parenthesised(text)
+        if inners:
+            outer = normalise_name(without_parentheses(text))
+            if outer in self._names or outer in self._aliases:
+                found = self._lookup(text, outer)
+                if found is not None:
+                    return found
+        for inner in inners:
             ikey = normalise_name(inner)
             if ikey and (ikey in self._abbrs or ikey in self._aliases):
                 found = self._lookup(text, ikey)

@@ -39,7 +39,15 @@ def normalise_name(text: str) -> str:
     text = _YEAR_RE.sub(" ", text)
     text = _ORDINAL_RE.sub(" ", text)
     text = _PUNCT_RE.sub(" ", text).replace("_", " ")
-    return re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+", " ", text).strip()
+    return _VOLUME_RE.sub("", text)  # "Advances in ... Systems 36": a volume number
+
+
+_VOLUME_RE = re.compile(r"(?<=[a-z\u4e00-\u9fff]) \d{1,3}$")
+
+
+def without_parentheses(text: str) -> str:
+    return _PAREN_RE.sub(" ", clean(text))
 
 
 def parenthesised(text: str) -> list[str]:

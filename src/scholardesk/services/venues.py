@@ -145,6 +145,12 @@ class VenuesService:
         report.removed = removed
         return report
 
+    def import_ccf_entries(
+        self, entries: Sequence[CcfEntry], progress: Progress | None = None
+    ) -> CcfImportReport:
+        """Store already-read catalogue rows (one transaction)."""
+        return self._store_entries(entries, progress or no_progress())
+
     def _store_entries(
         self, entries: Sequence[CcfEntry], progress: Progress, sample: bool = False
     ) -> CcfImportReport:
@@ -257,6 +263,7 @@ class VenuesService:
                                      metric_number(rec.metric, rec.value), rec.note)
                 outcome = repo.upsert_metric(metric)
                 setattr(report, outcome, getattr(report, outcome) + 1)
+        report.errors.sort(key=_line_number)
         report.changes = Changes.of(VENUES)
         return report
 
@@ -426,6 +433,11 @@ def _resolve(matcher: VenueMatcher, text: str, kind: str = "") -> Venue | None:
         ]
         return twins[0] if twins else None
     return found.venue
+
+
+def _line_number(error: RecordError) -> int:
+    digits = "".join(ch for ch in error.record if ch.isdigit())
+    return int(digits) if digits else 0
 
 
 def _pdf_link(page: str, base: str) -> str | None:

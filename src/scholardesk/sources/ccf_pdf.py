@@ -300,6 +300,12 @@ def parse_ccf_pdf(path: Path, progress: Progress | None = None) -> CcfParseResul
         for index, layout in enumerate(pages):
             progress.report(index, total, f"Reading page {index + 1} of {total}")
             page = _read_page(layout)
+            if not seen_title:
+                seen_title = any(TITLE_MARK in _heading_text(seg) for seg in page.segs)
+                if not seen_title:
+                    if index >= 2:
+                        break  # three pages without the catalogue's title: not the catalogue
+                    continue
             try:
                 rows, outside = _table_rows(page)
             except _LayoutError as exc:
@@ -354,8 +360,6 @@ def parse_ccf_pdf(path: Path, progress: Progress | None = None) -> CcfParseResul
                     last_serial[key] = entry.serial
                 target = result.removed if entry.note == "removed" else result.entries
                 target.append(entry)
-            if index >= 2 and not seen_title:
-                break
     except (PSException, ValueError, KeyError, TypeError) as exc:
         raise InputError(f"{path.name} could not be read as a PDF ({exc}).") from exc
     progress.report(total, total, "Checking the catalogue")
