@@ -603,7 +603,7 @@ class ReviewsService:
                 errors.append(RecordError(item.landing_url, h.doi, str(exc)))
                 continue
             merged = replace(
-                page, doi=page.doi or h.doi, journal=h.journal or page.journal,
+                page, doi=h.doi or page.doi, journal=h.journal or page.journal,
                 issn=h.issn or page.issn, eissn=h.eissn or page.eissn,
                 title=page.title or h.title, article_type=h.article_type or page.article_type,
             )
