@@ -18,6 +18,7 @@ from scholardesk.cli import experiments as experiments_group
 from scholardesk.cli import gui as gui_group
 from scholardesk.cli import models as models_group
 from scholardesk.cli import papers as papers_group
+from scholardesk.cli import reviews as reviews_group
 from scholardesk.cli import submissions as submissions_group
 from scholardesk.cli import venues as venues_group
 from scholardesk.cli.common import CliContext, run_command
@@ -25,7 +26,7 @@ from scholardesk.cli.common import CliContext, run_command
 logger = logging.getLogger(__name__)
 
 GROUPS = [db_group, experiments_group, gui_group, papers_group, submissions_group, models_group,
-          venues_group]
+          venues_group, reviews_group]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -287,7 +287,7 @@ class JournalInfo:
 
     @property
     def label(self) -> str:
-        ids = ", ".join(i for i in (self.issn, self.eissn) if i)
+        ids = ", ".join(dict.fromkeys(i for i in (self.issn, self.eissn) if i))
         return f"{self.journal} ({ids})" if ids else self.journal
 
     @property

@@ -312,7 +312,7 @@ class ReviewsService:
             return result
 
     def resolve_journal(self, journal: str) -> tuple[str, str]:
-        """(query key, display name) for an ISSN or a (partial) name; NotFoundError if none."""
+        """(query key, journal title) for an ISSN or a (partial) name; NotFoundError if none."""
         journal = journal.strip()
         if not journal:
             return "", tr("All journals")
@@ -321,15 +321,15 @@ class ReviewsService:
         if issn:
             for info in infos:
                 if issn in (info.issn, info.eissn):
-                    return issn, info.label
+                    return issn, info.journal or issn
             return issn, issn
         key = normalise_journal(journal)
         exact = [i for i in infos if normalise_journal(i.journal) == key]
         if exact:
-            return exact[0].journal, exact[0].label
+            return exact[0].journal, exact[0].journal
         partial = [i for i in infos if key and key in normalise_journal(i.journal)]
         if len(partial) == 1:
-            return partial[0].journal, partial[0].label
+            return partial[0].journal, partial[0].journal
         if len(partial) > 1:
             raise NotFoundError(
                 f"{journal!r} matches several journals: "
@@ -390,7 +390,7 @@ class ReviewsService:
         key, label = self.resolve_journal(journal)
         q = ArticleQuery(
             journal=key, keyword=keyword, article_type=article_type,
-            date_from=_as_date(date_from, "from date"), date_to=_as_date(date_to, "to date"),
+            date_from=as_date(date_from, "from date"), date_to=as_date(date_to, "to date"),
         )
         frame = self.frame(q)
         result = summarise(frame, interval, journal=label, by=by)
@@ -659,7 +659,7 @@ class ReviewsService:
             return n
 
 
-def _as_date(value: str | dt.date | None, what: str) -> dt.date | None:
+def as_date(value: str | dt.date | None, what: str) -> dt.date | None:
     iso = _iso(value, what)
     return dt.date.fromisoformat(iso) if iso else None
 
