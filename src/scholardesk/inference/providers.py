@@ -27,6 +27,7 @@ from functools import cache
 from typing import Any
 
 from scholardesk.core.errors import InputError
+from scholardesk.core.i18n import tr
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ CUDA = "CUDAExecutionProvider"
 TENSORRT = "TensorrtExecutionProvider"
 
 SHORT_NAMES = {CPU: "cpu", CUDA: "cuda", TENSORRT: "tensorrt"}
+DISPLAY_NAMES = {CPU: "CPU", CUDA: "CUDA", TENSORRT: "TensorRT"}
 
 # Plain severity levels of onnxruntime's logger: 0 verbose, 1 info, 2 warning, 3 error, 4 fatal.
 QUIET_SEVERITY = 3
@@ -76,21 +78,57 @@ class Missing:
     """One piece a GPU provider needs that this machine lacks."""
 
     provider: str
-    piece: str  # "NVIDIA driver", "CUDA 13 runtime", "cuDNN 9", "TensorRT 10", "GPU build"
+    piece: str  # "NVIDIA driver", "CUDA runtime", "cuBLAS", "cuBLASLt", "cuDNN 9", ...
     library: str
-    hint: str
+    hint: str  # translated advice
 
     def sentence(self) -> str:
-        short = SHORT_NAMES.get(self.provider, self.provider)
+        name = DISPLAY_NAMES.get(self.provider, self.provider)
         if self.piece == "GPU build":
-            return (
-                f"{short.upper()} was asked for, but the installed onnxruntime has no GPU "
-                f"support. {self.hint}"
-            )
-        return (
-            f"{short.upper()} cannot be used: {self.piece} is missing ({self.library} not found). "
-            f"{self.hint}"
+            return tr(
+                "{provider} was asked for, but the installed onnxruntime has no GPU support.",
+                provider=name,
+            ) + " " + self.hint
+        return tr(
+            "{provider} cannot be used: {piece} is missing ({library} not found).",
+            provider=name, piece=piece_text(self.piece), library=self.library,
+        ) + " " + self.hint
+
+
+def piece_text(piece: str) -> str:
+    major = _cuda_major()
+    texts = {
+        "NVIDIA driver": tr("the NVIDIA driver"),
+        "CUDA runtime": tr("the CUDA {major} runtime", major=major),
+        "cuBLAS": tr("the CUDA {major} cuBLAS library", major=major),
+        "cuBLASLt": tr("the CUDA {major} cuBLASLt library", major=major),
+        "cuDNN 9": "cuDNN 9",
+        "TensorRT 10": "TensorRT 10",
+        "TensorRT parser": tr("the TensorRT 10 ONNX parser"),
+    }
+    return texts.get(piece, piece)
+
+
+def hint_text(kind: str) -> str:
+    major = _cuda_major()
+    if kind == "driver":
+        return tr(
+            "This computer has no NVIDIA GPU, or its driver is not installed (install the NVIDIA "
+            "driver, then check with `nvidia-smi`). ScholarDesk runs the model on the CPU instead."
         )
+    if kind == "cuda":
+        return tr(
+            "Install the CUDA {major} and cuDNN 9 libraries with "
+            "`pip install \"onnxruntime-gpu[cuda,cudnn]\"` (or the NVIDIA CUDA {major} toolkit "
+            "and cuDNN 9) and make sure they are on LD_LIBRARY_PATH.",
+            major=major,
+        )
+    if kind == "tensorrt":
+        return tr(
+            "Install TensorRT 10 (`pip install tensorrt` or NVIDIA's packages) and put its "
+            "libraries on LD_LIBRARY_PATH; CUDA is used without it."
+        )
+    return tr("Install it with `pip install onnxruntime-gpu` (in place of `onnxruntime`).")
 
 
 def _cuda_major() -> str:
@@ -131,37 +169,23 @@ def _preload_gpu_libraries() -> None:
 
 
 def required_pieces(provider: str) -> list[tuple[str, str, str]]:
-    """(piece, library soname, install hint) that ``provider`` needs, in checking order."""
+    """(piece, library soname, hint kind) that ``provider`` needs, in checking order."""
     major = _cuda_major()
-    pip_hint = (
-        f"Install the CUDA {major} and cuDNN 9 libraries with "
-        f"`pip install \"onnxruntime-gpu[cuda,cudnn]\"` (or the NVIDIA CUDA {major} toolkit and "
-        "cuDNN 9) and make sure they are on LD_LIBRARY_PATH."
-    )
-    driver = (
-        "NVIDIA driver",
-        "libcuda.so.1",
-        "This computer has no NVIDIA GPU, or its driver is not installed (install the NVIDIA "
-        "driver, then check with `nvidia-smi`). ScholarDesk runs the model on the CPU instead.",
-    )
+    driver = ("NVIDIA driver", "libcuda.so.1", "driver")
     cuda = [
-        (f"the CUDA {major} runtime", f"libcudart.so.{major}", pip_hint),
-        (f"the CUDA {major} cuBLAS library", f"libcublas.so.{major}", pip_hint),
-        (f"the CUDA {major} cuBLASLt library", f"libcublasLt.so.{major}", pip_hint),
-        ("cuDNN 9", "libcudnn.so.9", pip_hint),
+        ("CUDA runtime", f"libcudart.so.{major}", "cuda"),
+        ("cuBLAS", f"libcublas.so.{major}", "cuda"),
+        ("cuBLASLt", f"libcublasLt.so.{major}", "cuda"),
+        ("cuDNN 9", "libcudnn.so.9", "cuda"),
     ]
     if provider == CUDA:
         return [driver, *cuda]
     if provider == TENSORRT:
-        trt_hint = (
-            "Install TensorRT 10 (`pip install tensorrt` or NVIDIA's packages) and put its "
-            "libraries on LD_LIBRARY_PATH; CUDA is used without it."
-        )
         return [
             driver,
             *cuda,
-            ("TensorRT 10", "libnvinfer.so.10", trt_hint),
-            ("the TensorRT 10 ONNX parser", "libnvonnxparser.so.10", trt_hint),
+            ("TensorRT 10", "libnvinfer.so.10", "tensorrt"),
+            ("TensorRT parser", "libnvonnxparser.so.10", "tensorrt"),
         ]
     return []
 
@@ -182,12 +206,7 @@ def find_missing(
 
         available = ort.get_available_providers()
     if provider not in available:
-        return Missing(
-            provider,
-            "GPU build",
-            "",
-            "Install it with `pip install onnxruntime-gpu` (in place of `onnxruntime`).",
-        )
+        return Missing(provider, "GPU build", "", hint_text("build"))
     if loads is None:
         _preload_gpu_libraries()
         loads = _library_loads
@@ -195,7 +214,7 @@ def find_missing(
         return None
     for piece, library, hint in required_pieces(provider):
         if not loads(library):
-            return Missing(provider, piece, library, hint)
+            return Missing(provider, piece, library, hint_text(hint))
     return None
 
 
@@ -219,13 +238,15 @@ def plan_providers(
         seen_pieces.add(key)
         if choice == "auto" and missing.piece in ("NVIDIA driver", "GPU build"):
             notes.append(
-                "No usable NVIDIA GPU was found, so the model runs on the CPU "
-                f"({missing.library or 'onnxruntime without GPU support'})."
+                tr(
+                    "No usable NVIDIA GPU was found, so the model runs on the CPU ({reason}).",
+                    reason=missing.library or tr("onnxruntime without GPU support"),
+                )
             )
         elif choice == "auto" and provider == TENSORRT and CUDA in chain:
             notes.append(missing.sentence())
         else:
-            notes.append(missing.sentence() + " Running on the CPU instead.")
+            notes.append(missing.sentence() + " " + tr("Running on the CPU instead."))
     if CPU not in usable:
         usable.append(CPU)
     return tuple(usable), tuple(notes)

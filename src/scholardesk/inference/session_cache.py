@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from scholardesk.core.errors import InputError
+from scholardesk.core.i18n import tr
 from scholardesk.domain.models import ProviderReport
 from scholardesk.inference import providers as prov
 
@@ -67,8 +68,11 @@ def open_session(path: Path, choice: str = "auto", threads: int = 0) -> CachedSe
     wanted_gpu = [p for p in tried if p != prov.CPU]
     if wanted_gpu and (not used or used[0] == prov.CPU):
         notes_list.append(
-            f"onnxruntime could not start {', '.join(prov.SHORT_NAMES[p].upper() for p in wanted_gpu)}"
-            " for this model and runs it on the CPU (see the log file for its message)."
+            tr(
+                "onnxruntime could not start {providers} for this model and runs it on the CPU "
+                "(see the log file for its message).",
+                providers=", ".join(prov.DISPLAY_NAMES[p] for p in wanted_gpu),
+            )
         )
     report = ProviderReport(
         requested=choice,
