@@ -116,7 +116,7 @@ def _print_report(data: dict[str, object], as_json: bool) -> None:
     if data.get("skipped_sources"):
         print(tr("{n} sources were imported before and left unchanged", n=data["skipped_sources"]))
     if data.get("duplicates"):
-        print(tr("{n} runs duplicate runs already stored (shown by `experiments duplicates`)", n=data["duplicates"]))
+        print(tr("{n} runs repeat runs already stored (see `experiments duplicates`)", n=data["duplicates"]))
     for err in data["errors"]:  # type: ignore[attr-defined]
         where = f"{err['source']} {err['record']}".strip()
         print(f"  {where}: {err['message']}", file=sys.stderr)

@@ -251,6 +251,7 @@ class SeriesRecord:
     run_name: str
     model: str
     series: Series
+    seed: int | None = None
 
 
 @dataclass(frozen=True)

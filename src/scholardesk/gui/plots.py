@@ -65,7 +65,7 @@ class CurvePlot:
             self.raw[key] = (np.asarray(x, dtype=float), np.asarray(y, dtype=float))
             item = self.curves.get(key)
             if item is None:
-                item = self.plot.plot(name=label, pen=pg.mkPen(color(i), width=1.5))
+                item = self.plot.plot(name=label, pen=pg.mkPen(color(i), width=1))  # cosmetic 1 px: fast
                 item.setClipToView(True)
                 item.setDownsampling(auto=True, method="peak")
                 item.setSkipFiniteCheck(True)
@@ -89,12 +89,17 @@ class CurvePlot:
 
 def curve_items(records: Sequence[SeriesRecord]) -> list[tuple[object, str, np.ndarray, np.ndarray]]:
     items = []
+    metrics = {rec.series.metric for rec in records}
     for rec in records:
         s = rec.series
         x = np.frombuffer(s.steps, dtype=np.int64).astype(float) if len(s) else np.empty(0)
         y = np.frombuffer(s.values, dtype=np.float64) if len(s) else np.empty(0)
         label = rec.run_name if rec.model in rec.run_name else f"{rec.model} · {rec.run_name}"
-        items.append(((rec.run_id, s.metric), f"{label} ({s.metric})", x, y))
+        if rec.seed is not None and f"{rec.seed}" not in label:
+            label += f" seed {rec.seed}"
+        if len(metrics) > 1:
+            label += f" ({s.metric})"
+        items.append(((rec.run_id, s.metric), label, x, y))
     return items
 
 

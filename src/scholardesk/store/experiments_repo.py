@@ -254,14 +254,14 @@ class ExperimentsRepository:
         out: list[SeriesRecord] = []
         for chunk in _chunks(list(run_ids), 500):
             query = (
-                select(SeriesRow, RunRow.name, RunRow.model)
+                select(SeriesRow, RunRow.name, RunRow.model, RunRow.seed)
                 .join(RunRow, RunRow.id == SeriesRow.run_id)
                 .where(SeriesRow.run_id.in_(chunk))
                 .order_by(RunRow.id, SeriesRow.id)
             )
             if metric:
                 query = query.where(SeriesRow.metric == metric)
-            for row, name, model in self.session.execute(query):
+            for row, name, model, seed in self.session.execute(query):
                 out.append(
                     SeriesRecord(
                         run_id=row.run_id,
@@ -273,6 +273,7 @@ class ExperimentsRepository:
                             _unpack("d", row.values),
                             _unpack("d", row.wall_times),
                         ),
+                        seed=seed,
                     )
                 )
         return out
