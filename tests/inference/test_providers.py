@@ -66,16 +66,16 @@ def test_cpu_only_build_is_explained() -> None:
     assert missing is not None and missing.piece == "GPU build"
     assert "pip install onnxruntime-gpu" in missing.sentence()
     _usable, notes = prov.plan_providers("auto", [prov.CPU], lambda _n: True)
-    assert notes == ("No usable NVIDIA GPU was found, so the model runs on the CPU "
-                     "(onnxruntime without GPU support).",)
+    assert notes == (("No usable NVIDIA GPU was found, so the model runs on the CPU "
+                     "(onnxruntime without GPU support)."),)
 
 
 def test_no_driver_message_for_auto() -> None:
     _usable, notes = prov.plan_providers(
         "auto", [prov.TENSORRT, prov.CUDA, prov.CPU], lambda name: name != "libcuda.so.1"
     )
-    assert notes == ("No usable NVIDIA GPU was found, so the model runs on the CPU "
-                     "(libcuda.so.1).",)
+    assert notes == (("No usable NVIDIA GPU was found, so the model runs on the CPU "
+                     "(libcuda.so.1)."),)
 
 
 def test_session_reports_real_providers_and_stays_quiet(

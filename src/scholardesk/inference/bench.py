@@ -9,7 +9,7 @@ import resource
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Self
 
 from scholardesk.core.errors import InputError
 from scholardesk.core.progress import Progress
@@ -54,7 +54,7 @@ class PeakMemory:
             self.peak_mb = max(self.peak_mb, _rss_mb())
             self._stop.wait(self.interval_s)
 
-    def __enter__(self) -> PeakMemory:
+    def __enter__(self) -> Self:
         self.peak_mb = _rss_mb()
         self._thread.start()
         return self

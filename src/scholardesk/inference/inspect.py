@@ -39,7 +39,7 @@ def numpy_dtype_name(elem_type: int) -> str:
     try:
         return str(onnx.helper.tensor_dtype_to_np_dtype(elem_type))
     except (KeyError, ValueError, TypeError):
-        return onnx.TensorProto.DataType.Name(elem_type).lower()
+        return str(onnx.TensorProto.DataType.Name(elem_type)).lower()
 
 
 def _value_info_spec(value: Any) -> TensorSpec:

@@ -57,6 +57,17 @@ def quiet_onnxruntime() -> None:
         _quieted = True
 
 
+@cache
+def ort_errors() -> tuple[type[BaseException], ...]:
+    """The exception types onnxruntime raises (they derive from Exception directly)."""
+    from onnxruntime.capi import onnxruntime_pybind11_state as state
+
+    names = ("Fail", "InvalidArgument", "InvalidGraph", "InvalidProtobuf", "NoSuchFile",
+             "NotImplemented", "RuntimeException", "EPFail", "ModelLoaded", "EngineError")
+    found = [getattr(state, n) for n in names if isinstance(getattr(state, n, None), type)]
+    return (*found, RuntimeError, ValueError, TypeError, OSError)
+
+
 def chain_for(choice: str) -> tuple[str, ...]:
     """The provider list asked for by a user choice."""
     choice = choice.lower()
@@ -162,7 +173,7 @@ def _preload_gpu_libraries() -> None:
     with contextlib.redirect_stdout(io.StringIO()) as captured:
         try:
             preload()
-        except Exception as exc:  # best effort only; the per-library checks below decide
+        except (OSError, RuntimeError, ValueError, ImportError) as exc:  # best effort only
             logger.debug("onnxruntime.preload_dlls failed: %s", exc)
     if captured.getvalue().strip():
         logger.debug("onnxruntime.preload_dlls: %s", captured.getvalue().strip())

@@ -16,6 +16,7 @@ from typing import Any
 from scholardesk.core.errors import InputError
 from scholardesk.domain.models import ProviderReport, TensorSpec
 from scholardesk.inference.inspect import numpy_dtype_name
+from scholardesk.inference.providers import ort_errors
 from scholardesk.inference.session_cache import CachedSession
 
 logger = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ class ModelRunner:
     def run(self, feeds: Mapping[str, Any]) -> list[Any]:
         try:
             return self.session.run(None, feeds)  # type: ignore[no-any-return]
-        except Exception as exc:  # onnxruntime's InvalidArgument/Fail types
+        except ort_errors() as exc:
             problem = self.check_feeds(feeds)
             if problem:
                 raise InputError(problem, "Give an input of the shape and type the model expects.") from exc
@@ -147,4 +148,4 @@ def random_feeds(
     return feeds
 
 
-__all__ = ["ModelRunner", "random_feeds", "numpy_dtype_name"]
+__all__ = ["ModelRunner", "numpy_dtype_name", "random_feeds"]

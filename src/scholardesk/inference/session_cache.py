@@ -29,7 +29,7 @@ class CachedSession:
     report: ProviderReport
 
 
-def _explain_load_error(path: Path, exc: Exception) -> InputError:
+def _explain_load_error(path: Path, exc: BaseException) -> InputError:
     text = str(exc)
     lowered = text.lower()
     if "opset" in lowered and ("not supported" in lowered or "unsupported" in lowered or
@@ -59,7 +59,7 @@ def open_session(path: Path, choice: str = "auto", threads: int = 0) -> CachedSe
     tried, notes = prov.plan_providers(choice)
     try:
         session = prov.create_session(str(path), tried, prov.session_options(threads))
-    except Exception as exc:  # onnxruntime raises its own Fail/InvalidGraph/... types
+    except prov.ort_errors() as exc:
         if not path.is_file():
             raise InputError(f"{path} does not exist.", "Check the model file's path.") from exc
         raise _explain_load_error(path, exc) from exc

@@ -277,7 +277,7 @@ class ModelsService:
         candidate = Path(str(ref_or_file)).expanduser()
         if candidate.suffix.lower() == ".onnx" or (candidate.is_file() and not str(ref_or_file).isdigit()):
             return inspect_model(candidate)
-        return inspect_model(self.model_file(self.get(ref_or_file)))
+        return inspect_model(self.model_file(self.get(str(ref_or_file))))
 
     def provider_status(self) -> ProviderStatus:
         import onnxruntime as ort
@@ -508,8 +508,8 @@ class ModelsService:
                 "fixed), so other batch sizes cannot be measured.",
                 f"Use --batch {fixed_batch}, or export the model with a dynamic batch axis.",
             )
-        results = benchmark(
-            runner, self.bench_feeds(model, runner), batches, warmup, runs, progress
+        results = tuple(
+            benchmark(runner, self.bench_feeds(model, runner), batches, warmup, runs, progress)
         )
         changes = Changes()
         if save:
@@ -531,7 +531,9 @@ class ModelsService:
         provider = report_used[0] if report_used else "CPUExecutionProvider"
         return f"onnxruntime {ort.__version__} ({provider.replace('ExecutionProvider', '')})"
 
-    def _save_bench(self, model: ModelArtifact, results: Sequence[BenchResult]) -> list[BenchResult]:
+    def _save_bench(
+        self, model: ModelArtifact, results: Sequence[BenchResult]
+    ) -> tuple[BenchResult, ...]:
         from dataclasses import replace
 
         from scholardesk.domain.experiments import NewRun
@@ -568,7 +570,7 @@ class ModelsService:
                 notes=" ".join(r.notes),
             )
             saved.append(replace(r, run_id=self._record_run(run)))
-        return saved
+        return tuple(saved)
 
     def _save_demo(self, model: ModelArtifact, result: RunResult) -> RunResult:
         from scholardesk.domain.experiments import NewRun

@@ -90,7 +90,7 @@ def resample(samples: Any, source_rate: int, target_rate: int) -> Any:
 
     if source_rate == target_rate:
         return samples
-    n_out = int(round(len(samples) * target_rate / source_rate))
+    n_out = round(len(samples) * target_rate / source_rate)
     spectrum = np.fft.rfft(samples.astype(np.float64))
     n_bins = n_out // 2 + 1
     if n_bins <= len(spectrum):

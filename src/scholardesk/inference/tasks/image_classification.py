@@ -84,10 +84,10 @@ def load_image(path: Path, prep: ImagePreprocessing, dtype: str = "float32") -> 
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(path) as img:
-            img = img.convert("RGB" if prep.channels == 3 else "L")
-            img = img.resize((prep.width, prep.height), Image.Resampling.BILINEAR)
-            array = np.asarray(img, dtype=np.float32)
+        with Image.open(path) as opened:
+            converted = opened.convert("RGB" if prep.channels == 3 else "L")
+            resized = converted.resize((prep.width, prep.height), Image.Resampling.BILINEAR)
+            array: Any = np.asarray(resized, dtype=np.float32)
     except FileNotFoundError as exc:
         raise InputError(f"{path} does not exist.", "Choose an image file.") from exc
     except (UnidentifiedImageError, OSError) as exc:

@@ -24,7 +24,7 @@ def load_tokenizer(path: Path) -> Any:
         )
     try:
         return Tokenizer.from_file(str(path))
-    except Exception as exc:  # tokenizers raises a plain Exception subclass for bad JSON
+    except Exception as exc:
         raise InputError(
             f"{path.name} is not a Hugging Face tokenizer.json ({exc}).",
             "Save the tokenizer with tokenizer.save('tokenizer.json') or "
