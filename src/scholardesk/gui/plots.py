@@ -96,7 +96,7 @@ def curve_items(records: Sequence[SeriesRecord]) -> list[tuple[object, str, np.n
         y = np.frombuffer(s.values, dtype=np.float64) if len(s) else np.empty(0)
         label = rec.run_name if rec.model in rec.run_name else f"{rec.model} · {rec.run_name}"
         if rec.seed is not None and f"{rec.seed}" not in label:
-            label += f" seed {rec.seed}"
+            label += " " + tr("seed {n}", n=rec.seed)
         if len(metrics) > 1:
             label += f" ({s.metric})"
         items.append(((rec.run_id, s.metric), label, x, y))
