@@ -467,6 +467,8 @@ def build_external_data_model() -> None:
     model = _model(graph, {}, "MatMul whose weight lives in external_weights.bin")
     folder = TEST_OUT / "external"
     folder.mkdir(parents=True, exist_ok=True)
+    # onnx appends to an existing external-data file: start from a clean one.
+    (folder / "external_weights.bin").unlink(missing_ok=True)
     onnx.save_model(model, str(folder / "external.onnx"), save_as_external_data=True,
                     all_tensors_to_one_file=True, location="external_weights.bin",
                     size_threshold=0)
