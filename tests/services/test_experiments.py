@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from scholardesk.core.errors import InputError, NotFoundError
 from scholardesk.domain.experiments import NewRun, ResultValue, Series
 from scholardesk.services.context import Services
 
@@ -32,14 +39,6 @@ def test_record_run_stores_results_and_series(services: Services) -> None:
 
 
 # -- imports of real files -------------------------------------------------------------
-import shutil  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import pytest  # noqa: E402
-
-from scholardesk.core.errors import InputError, NotFoundError  # noqa: E402
-
 DATA = Path(__file__).resolve().parents[1] / "data" / "experiments"
 
 

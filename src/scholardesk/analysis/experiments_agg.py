@@ -208,13 +208,14 @@ def ema(values: np.ndarray, weight: float) -> np.ndarray:
     weight = min(weight, 0.999)
     values = np.asarray(values, dtype=float)
     try:
-        from scipy.signal import lfilter  # type: ignore[import-not-found]
+        from scipy.signal import lfilter
 
-        smoothed = lfilter([1 - weight], [1, -weight], values)
+        smoothed = np.asarray(lfilter([1 - weight], [1, -weight], values), dtype=float)
     except ImportError:
         smoothed = _ema_numpy(values, weight)
     debias = 1 - weight ** np.arange(1, len(values) + 1)
-    return smoothed / debias
+    result: np.ndarray = smoothed / debias
+    return result
 
 
 def _ema_numpy(values: np.ndarray, weight: float) -> np.ndarray:

@@ -55,9 +55,9 @@ class Series:
     ``wall_times`` may be empty when the source has none (NaN-free)."""
 
     metric: str
-    steps: array  # array('q')
-    values: array  # array('d')
-    wall_times: array = field(default_factory=lambda: array("d"))
+    steps: array[int]  # array('q')
+    values: array[float]  # array('d')
+    wall_times: array[float] = field(default_factory=lambda: array("d"))
 
     def __post_init__(self) -> None:
         if len(self.steps) != len(self.values):
@@ -102,9 +102,9 @@ def _as_result(item: ResultLike) -> ResultValue:
     if isinstance(item, ResultValue):
         return item
     if len(item) == 2:
-        metric, value = item  # type: ignore[misc]
+        metric, value = item
         return ResultValue(str(metric), float(value), guess_higher_is_better(str(metric)))
-    metric, value, hib = item  # type: ignore[misc]
+    metric, value, hib = item
     return ResultValue(str(metric), float(value), bool(hib))
 
 
@@ -139,9 +139,9 @@ class NewRun:
         object.__setattr__(self, "results", tuple(_as_result(r) for r in self.results))
         object.__setattr__(self, "series", tuple(self.series))
         object.__setattr__(self, "params", {str(k): str(v) for k, v in self.params.items()})
-        for r in self.results:
-            if not math.isfinite(r.value):  # type: ignore[union-attr]
-                raise ValueError(f"result {r.metric!r} is not a finite number")  # type: ignore[union-attr]
+        for r in self.result_values:
+            if not math.isfinite(r.value):
+                raise ValueError(f"result {r.metric!r} is not a finite number")
 
     @property
     def result_values(self) -> tuple[ResultValue, ...]:

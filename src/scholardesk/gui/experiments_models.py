@@ -14,6 +14,7 @@ from scholardesk.core.i18n import tr
 from scholardesk.domain.experiments import RunRecord
 
 Index = QModelIndex | QPersistentModelIndex
+NO_PARENT = QModelIndex()
 DUPLICATE_BRUSH = QBrush(QColor("#fff3cd"))
 BEST_BRUSH = QBrush(QColor("#e3f2e1"))
 
@@ -71,13 +72,13 @@ class RunsModel(QAbstractTableModel):
             tr("Hardware"), tr("Framework"), *self.metrics,
         ]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: Index = NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self.runs)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: Index = NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self.FIXED) + len(self.metrics)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.headers()[section]
         return None
@@ -130,13 +131,13 @@ class LeaderboardModel(QAbstractTableModel):
         self.show_change = show_change
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: Index = NO_PARENT) -> int:
         return 0 if parent.isValid() or self.board is None else len(self.board.models)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: Index = NO_PARENT) -> int:
         return 0 if parent.isValid() or self.board is None else len(self.board.datasets)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if role != Qt.ItemDataRole.DisplayRole or self.board is None:
             return None
         if orientation == Qt.Orientation.Horizontal:

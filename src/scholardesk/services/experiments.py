@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -144,17 +145,17 @@ class ExperimentsService:
             report.experiment = ", ".join(dict.fromkeys(names))
         return report
 
-    def _plan(  # type: ignore[no-untyped-def]
+    def _plan(
         self,
         paths: Sequence[Path],
         experiment: str | None,
         template: str | None,
         model: str,
         report: ExperimentImportReport,
-    ):
-        from scholardesk.sources.experiments import logs, mlflow, tables, tensorboard
+    ) -> list[tuple[str, Callable[[], ParsedSource]]]:
+        from scholardesk.sources.experiments import mlflow, tables, tensorboard
 
-        jobs = []
+        jobs: list[tuple[str, Callable[[], ParsedSource]]] = []
         for path in paths:
             path = Path(path)
             if not path.exists():
@@ -163,9 +164,7 @@ class ExperimentsService:
             if path.is_dir():
                 if mlflow.is_mlflow_store(path):
                     for folder in mlflow.run_folders(path):
-                        jobs.append(
-                            (str(folder), lambda f=folder: mlflow.parse_run(f, experiment))
-                        )
+                        jobs.append((str(folder), partial(mlflow.parse_run, folder, experiment)))
                     continue
                 events = sorted(p for p in path.rglob("*") if tensorboard.is_event_file(p))
                 if not events:
@@ -179,9 +178,7 @@ class ExperimentsService:
                     jobs.append(
                         (
                             str(event),
-                            lambda e=event, r=run_name, x=exp: _seeded(
-                                tensorboard.parse_event_file(e, x, r, model), bool(model)
-                            ),
+                            partial(_tensorboard_run, event, exp, run_name, model),
                         )
                     )
                 continue
@@ -191,28 +188,29 @@ class ExperimentsService:
                 jobs.append(
                     (
                         str(path),
-                        lambda p=path, x=exp: tensorboard.parse_event_file(
-                            p, x, p.parent.name or p.stem, model
+                        partial(
+                            tensorboard.parse_event_file,
+                            path, exp, path.parent.name or path.stem, model,
                         ),
                     )
                 )
             elif suffix in (".csv", ".tsv"):
-                jobs.append((str(path), lambda p=path: tables.parse_csv(p, experiment)))
+                jobs.append((str(path), partial(tables.parse_csv, path, experiment)))
             elif suffix == ".json":
-                jobs.append((str(path), lambda p=path: tables.parse_json(p, experiment)))
+                jobs.append((str(path), partial(tables.parse_json, path, experiment)))
             elif template:
-                jobs.append(
-                    (str(path), lambda p=path: _with_template(logs.parse_log(p, template, experiment, model), template))
-                )
+                jobs.append((str(path), partial(_log_job, path, template, experiment, model)))
             elif suffix in TEXT_SUFFIXES:
-                jobs.append((str(path), lambda p=path: tables.parse_table_text_file(p, experiment)))
+                jobs.append((str(path), partial(tables.parse_table_text_file, path, experiment)))
             else:
                 report.errors.append(
                     (
                         str(path),
                         "",
-                        "unknown file type; use .csv/.json, a TensorBoard event file, an mlruns "
-                        "folder, a pasted table (.txt) or a log with --template",
+                        (
+                            "unknown file type; use .csv/.json, a TensorBoard event file, an "
+                            "mlruns folder, a pasted table (.txt) or a log with --template"
+                        ),
                     )
                 )
         return jobs
@@ -437,3 +435,15 @@ def _seeded(parsed: ParsedSource, model_given: bool) -> ParsedSource:
             replace(run, model=run.model if model_given else parent, seed=int(m.group(1)))
         )
     return replace(parsed, runs=tuple(runs))
+
+
+def _tensorboard_run(event: Path, experiment: str, run_name: str, model: str) -> ParsedSource:
+    from scholardesk.sources.experiments import tensorboard
+
+    return _seeded(tensorboard.parse_event_file(event, experiment, run_name, model), bool(model))
+
+
+def _log_job(path: Path, template: str, experiment: str | None, model: str) -> ParsedSource:
+    from scholardesk.sources.experiments import logs
+
+    return _with_template(logs.parse_log(path, template, experiment, model), template)

@@ -8,6 +8,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -31,15 +32,15 @@ from scholardesk.store.models.experiments import (
 _BIG_ENDIAN = sys.byteorder == "big"
 
 
-def _pack(column: array) -> bytes:
+def _pack(column: array[Any]) -> bytes:
     if _BIG_ENDIAN:  # stored little endian everywhere
         column = array(column.typecode, column)
         column.byteswap()
     return column.tobytes()
 
 
-def _unpack(typecode: str, blob: bytes) -> array:
-    column = array(typecode)
+def _unpack(typecode: str, blob: bytes) -> array[Any]:
+    column: array[Any] = array(typecode)
     column.frombytes(blob)
     if _BIG_ENDIAN:
         column.byteswap()
@@ -151,7 +152,7 @@ class ExperimentsRepository:
                 created_at=_now(),
                 is_sample=is_sample,
             )
-        ).inserted_primary_key[0]
+        ).inserted_primary_key[0]  # type: ignore[attr-defined]
         results = {r.metric: r for r in run.result_values}  # last one wins per metric
         if results:
             self.session.execute(

@@ -490,7 +490,7 @@ class ExperimentsPage(Page):
     def _export_table(self) -> None:
         if not self.current:
             return
-        name, chosen = QFileDialog.getSaveFileName(
+        name, _ = QFileDialog.getSaveFileName(
             self, tr("Export results table"), f"{self.current}.tex",
             tr("LaTeX (*.tex);;Markdown (*.md);;CSV (*.csv)"),
         )
@@ -528,7 +528,7 @@ class _RunsFilter(QSortFilterProxyModel):
         self.source = source
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(self, row: int, parent: object) -> bool:  # noqa: N802
+    def filterAcceptsRow(self, row: int, parent: object) -> bool:
         model = self.sourceModel()
         if not isinstance(model, RunsModel) or row >= len(model.runs):
             return True
@@ -537,9 +537,7 @@ class _RunsFilter(QSortFilterProxyModel):
             return False
         if not self.text:
             return True
-        hay = " ".join(
-            [run.model, run.dataset, run.split, run.protocol, run.name, run.framework, run.hardware]
-        ).casefold()
+        hay = f"{run.model} {run.dataset} {run.split} {run.protocol} {run.name} {run.framework} {run.hardware}".casefold()
         return all(word in hay for word in self.text.split())
 
 

@@ -10,6 +10,7 @@ as series. Bad lines and missing files are reported with the file and line; the 
 from __future__ import annotations
 
 import logging
+import math
 from array import array
 from pathlib import Path
 
@@ -57,9 +58,9 @@ def run_folders(root: Path) -> list[Path]:
     for sub in ("metrics", "params"):
         for d in sorted(root.rglob(sub)):
             folder = d.parent
-            if d.is_dir() and folder not in found and "artifacts" not in folder.parts:
-                if (folder.parent / "meta.yaml").is_file():  # inside an experiment folder
-                    found.append(folder)
+            inside_experiment = (folder.parent / "meta.yaml").is_file()
+            if d.is_dir() and folder not in found and "artifacts" not in folder.parts and inside_experiment:
+                found.append(folder)
     return sorted(set(found))
 
 
@@ -119,7 +120,7 @@ def parse_run(folder: Path, experiment: str | None = None) -> ParsedSource:
             except (ValueError, IndexError):
                 errors.append((f"{path}:{lineno}", f"expected 'timestamp value step', got {line!r}"))
                 continue
-            if value != value or value in (float("inf"), float("-inf")):
+            if not math.isfinite(value):
                 errors.append((f"{path}:{lineno}", "the value is not a finite number"))
                 continue
             points.append((step, len(points), value, ts))

@@ -145,10 +145,11 @@ def rows_to_runs(
                      + ", ".join(map(str, rows[0][1])))]
     text_columns: set[str] = set()
     if not long_form:  # a column without a single number is text (kept as a parameter)
-        for col_norm in columns:
+        for col_norm, original in columns.items():
             if col_norm in ATTRIBUTES or col_norm.startswith("param:"):
                 continue
-            if not any(_looks_numeric("" if r.get(columns[col_norm]) is None else str(r.get(columns[col_norm]))) for _, r in rows):
+            column_cells = ("" if r.get(original) is None else str(r.get(original)) for _, r in rows)
+            if not any(_looks_numeric(c) for c in column_cells):
                 text_columns.add(col_norm)
     for label, row in rows:
         cells = {_norm(k): ("" if v is None else str(v)) for k, v in row.items() if k is not None}
@@ -230,7 +231,7 @@ def parse_csv(path: Path, experiment: str | None = None) -> ParsedSource:
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+        dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     rows = []
     errors: list[tuple[str, str]] = []

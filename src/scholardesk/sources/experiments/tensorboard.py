@@ -27,6 +27,7 @@ import struct
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Self
 
 from crc32c import crc32c
 
@@ -173,9 +174,9 @@ def _tensor_scalar(tensor: bytes) -> float | None:
 
 @dataclass
 class _Curve:
-    steps: array = field(default_factory=lambda: array("q"))
-    values: array = field(default_factory=lambda: array("d"))
-    wall_times: array = field(default_factory=lambda: array("d"))
+    steps: array[int] = field(default_factory=lambda: array("q"))
+    values: array[float] = field(default_factory=lambda: array("d"))
+    wall_times: array[float] = field(default_factory=lambda: array("d"))
 
 
 @dataclass
@@ -394,7 +395,7 @@ class EventWriter:
     def close(self) -> None:
         self._fh.close()
 
-    def __enter__(self) -> EventWriter:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
