@@ -187,7 +187,7 @@ class VenuesRepository:
             venues,
             key=lambda v: (
                 v.ccf.category if v.ccf else "~", order.get(v.ccf.rank, 9) if v.ccf else 9,
-                v.kind, (v.abbr or v.name).casefold(),
+                v.kind != "journal", (v.abbr or v.name).casefold(),
             ),
         )
 
