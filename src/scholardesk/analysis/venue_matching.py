@@ -50,13 +50,16 @@ class VenueMatcher:
         self._abbrs: dict[str, list[Venue]] = defaultdict(list)
         self._dblp: dict[str, list[Venue]] = defaultdict(list)
         self._aliases: dict[str, Venue] = {}
-        self._tokens: dict[int, list[tuple[tuple[str, ...], Venue]]] = defaultdict(list)
+        self._tokens: dict[tuple[int, str], list[tuple[tuple[str, ...], Venue]]] = defaultdict(
+            list
+        )
         for v in self.venues:
             key = normalise_name(v.name)
             if key:
                 self._names[key].append(v)
                 toks = name_tokens(v.name)
-                self._tokens[len(toks)].append((toks, v))
+                if toks:
+                    self._tokens[(len(toks), toks[0][:1])].append((toks, v))
             if v.abbr:
                 self._abbrs[normalise_name(v.abbr)].append(v)
             if v.dblp_key:
@@ -77,6 +80,16 @@ class VenueMatcher:
             if hit is not None:
                 self._aliases[normalise_name(alias)] = hit
         self._fuzzy_keys = list(self._names.keys())
+        # inverted index of distinctive words → names containing them: fuzzy matching only
+        # scores names that share a distinctive word with the query (fast, and a string that
+        # shares none is not a misspelling of that venue)
+        postings: dict[str, list[int]] = defaultdict(list)
+        for i, key in enumerate(self._fuzzy_keys):
+            for word in set(key.split()):
+                if len(word) > 2 and word not in STOPWORDS:
+                    postings[word].append(i)
+        limit = max(8, len(self._fuzzy_keys) // 20)
+        self._postings = {w: ids for w, ids in postings.items() if len(ids) <= limit}
         self._cache: dict[str, VenueMatch | None] = {}
 
     # -- public ------------------------------------------------------------------------------
@@ -135,11 +148,13 @@ class VenueMatcher:
         return None
 
     def _abbreviated(self, text: str) -> VenueMatch | None:
+        if "." not in text:
+            return None
         tokens = query_tokens(text)
-        if not any(abbrev for _, abbrev in tokens):
+        if not tokens or not any(abbrev for _, abbrev in tokens):
             return None
         found: list[Venue] = []
-        for cand_tokens, venue in self._tokens.get(len(tokens), ()):
+        for cand_tokens, venue in self._tokens.get((len(tokens), tokens[0][0][:1]), ()):
             if all(
                 c.startswith(q) if abbrev else c == q
                 for (q, abbrev), c in zip(tokens, cand_tokens, strict=True)
@@ -156,10 +171,16 @@ class VenueMatcher:
             return None  # short strings are abbreviations: fuzzy matching them only guesses
         from rapidfuzz import fuzz, process
 
+        ids: set[int] = set()
+        for word in key.split():
+            ids.update(self._postings.get(word, ()))
+        low, high = len(key) * 0.8, len(key) * 1.25
+        choices = [k for k in (self._fuzzy_keys[i] for i in ids) if low <= len(k) <= high]
+        if not choices:
+            return None
         best: tuple[str, float] | None = None
         for scorer in (fuzz.ratio, fuzz.token_sort_ratio):
-            res = process.extractOne(key, self._fuzzy_keys, scorer=scorer,
-                                     score_cutoff=FUZZY_CUTOFF)
+            res = process.extractOne(key, choices, scorer=scorer, score_cutoff=FUZZY_CUTOFF)
             if res is not None and (best is None or res[1] > best[1]):
                 best = (res[0], float(res[1]))
         if best is None:
