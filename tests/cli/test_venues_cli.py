@@ -124,3 +124,30 @@ def test_alias(lib: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     code, data = run(capsys, lib, "rank", "Pattern Analysis Journal", "--json")
     assert data["venue"]["abbr"] == "TPAMI" and data["method"] == "alias"
+
+
+def test_papers_with_their_ccf_badge_and_rank_filter(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from scholardesk.app import open_services
+    from scholardesk.core.config import Paths
+
+    home = tmp_path / "home"
+    services = open_services(Paths.resolve(home))
+    try:
+        services.venues.load_sample()
+        services.papers.load_sample()
+    finally:
+        services.close()
+    code, rows = run(capsys, home, "papers", "--rank", "A", "--json")
+    assert code == 0
+    assert sorted((r["title"][:20], r["matched"]) for r in rows) == [
+        ("Attention Is All You", "NeurIPS"), ("Deep Residual Learni", "CVPR"),
+        ("wav2vec 2.0: A Frame", "NeurIPS"),
+    ]
+    assert all(r["ccf"]["rank"] == "A" for r in rows)
+    code, every = run(capsys, home, "papers", "--json")
+    iclr = next(r for r in every if "ICLR" in r["venue"])
+    assert iclr["ccf"] is None  # ICLR is not in the CCF catalogue: no guessed badge
+    bert = next(r for r in every if r["title"].startswith("BERT"))
+    assert bert["ccf"]["rank"] == "B" and bert["matched"] == "NAACL"

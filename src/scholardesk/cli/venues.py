@@ -86,6 +86,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     mset.add_argument("--value", required=True)
     mset.set_defaults(handler=_metrics_set)
 
+    papers = cmds.add_parser("papers", help="papers in the library with their CCF badge")
+    papers.add_argument("--rank", action="append", choices=RANKS, default=[],
+                        help="only papers at venues of this CCF rank (repeatable)")
+    add_json_flag(papers)
+    papers.set_defaults(handler=_papers)
+
     alias = cmds.add_parser("alias", help="teach the matcher another name for a venue")
     alias.add_argument("venue", help="the venue (as matched today)")
     alias.add_argument("alias", help="the other name")
@@ -253,4 +259,33 @@ def _alias(ctx: CliContext, args: argparse.Namespace) -> int:
     venue = _venue(ctx, args.venue)
     ctx.services.venues.add_alias(venue.id, args.alias)
     print(tr("“{alias}” now means {venue}.", alias=args.alias, venue=venue.abbr or venue.name))
+    return EXIT_OK
+
+
+def _papers(ctx: CliContext, args: argparse.Namespace) -> int:
+    """Papers (issue 3) × venues: each paper's raw venue string resolved to its CCF rank."""
+    papers = ctx.services.papers
+    venues = ctx.services.venues
+    strings = [v for v, _n in papers.distinct_venues()]
+    badges = venues.badges(strings)
+    chosen = venues.strings_with_rank(strings, args.rank) if args.rank else strings
+    ids = papers.ids_with_venues(chosen)
+    rows = papers.rows(ids)
+    out = []
+    for row in rows:
+        found = badges.get(row.venue)
+        ccf = found.venue.ccf if found is not None else None
+        out.append({
+            "id": row.id, "title": row.title, "year": row.year, "venue": row.venue,
+            "matched": (found.venue.abbr or found.venue.name) if found else None,
+            "ccf": ccf.to_json() if ccf else None,
+            "confidence": round(found.confidence, 3) if found else None,
+        })
+    out.sort(key=lambda r: ((r["ccf"] or {}).get("rank", "Z"), -(r["year"] or 0)))  # type: ignore[union-attr, operator]
+    if args.json:
+        print_json(out)
+        return EXIT_OK
+    for r in out:
+        badge = f"CCF-{r['ccf']['rank']}" if r["ccf"] else "  -  "  # type: ignore[index]
+        print(f"[{badge}] {r['year'] or '':4} {r['title']}  ({r['venue']})")
     return EXIT_OK

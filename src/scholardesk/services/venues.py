@@ -114,6 +114,27 @@ class VenuesService:
         found = self.match(text)
         return found.venue.ccf if found is not None else None
 
+    def badges(
+        self, venue_strings: Iterable[str], min_confidence: float = 0.85
+    ) -> dict[str, VenueMatch]:
+        """For papers: raw venue string → its confident catalogue match (the CCF badge)."""
+        matcher = self.matcher()
+        out: dict[str, VenueMatch] = {}
+        for text in set(venue_strings):
+            found = matcher.match(text)
+            if found is not None and found.confidence >= min_confidence:
+                out[text] = found
+        return out
+
+    def strings_with_rank(self, venue_strings: Iterable[str], ranks: Iterable[str]) -> list[str]:
+        """The venue strings whose venue has one of ``ranks`` (A/B/C): the papers' rank filter
+        is ``papers.ids_with_venues(venues.strings_with_rank(papers.distinct venues, ...))``."""
+        wanted = {r.upper() for r in ranks}
+        return sorted(
+            text for text, found in self.badges(venue_strings).items()
+            if found.venue.ccf is not None and found.venue.ccf.rank in wanted
+        )
+
     # -- catalogue ---------------------------------------------------------------------------
     def import_ccf(self, path: Path, progress: Progress | None = None) -> CcfImportReport:
         """Import the catalogue from the official PDF or a catalogue CSV. The PDF is all or
