@@ -15,7 +15,7 @@ down_revision = "0001_foundation"
 branch_labels = ("papers",)
 depends_on = None
 
-FTS_COLUMNS = "title, abstract, authors_text, venue, notes"
+FTS_COLUMNS = "title, notes"
 
 
 def upgrade() -> None:
@@ -99,11 +99,19 @@ def upgrade() -> None:
     )
 
     if op.get_bind().dialect.name == "sqlite":
-        # External-content FTS5 index; trigram finds any substring of 3+ characters, so Chinese
-        # titles (no spaces between words) are searchable. Shorter queries use LIKE.
+        # External-content FTS5 index over title and notes; trigram finds any substring of 3+
+        # characters, so Chinese titles (no spaces between words) are searchable. Shorter
+        # queries use LIKE on these two columns.
         op.execute(
             f"CREATE VIRTUAL TABLE papers_fts USING fts5({FTS_COLUMNS}, "
             "content='papers', content_rowid='id', tokenize='trigram')"
+        )
+        # Authors, venue and abstract go into a word index: CJK characters are spaced out by
+        # the repository, so any Chinese substring (even 2 characters, e.g. a name) is a
+        # phrase; it costs a fraction of a trigram index on long text.
+        op.execute(
+            "CREATE VIRTUAL TABLE papers_words_fts USING fts5(authors, venue, abstract, "
+            "tokenize='unicode61 remove_diacritics 2')"
         )
         new = ", ".join(f"new.{c.strip()}" for c in FTS_COLUMNS.split(","))
         old = ", ".join(f"old.{c.strip()}" for c in FTS_COLUMNS.split(","))
@@ -129,6 +137,7 @@ def downgrade() -> None:
         for trigger in ("papers_fts_insert", "papers_fts_delete", "papers_fts_update"):
             op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
         op.execute("DROP TABLE IF EXISTS papers_fts")
+        op.execute("DROP TABLE IF EXISTS papers_words_fts")
     op.drop_table("paper_subscriptions")
     with op.batch_alter_table("paper_sources", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_paper_sources_paper_id"))

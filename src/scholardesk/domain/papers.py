@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 
 from scholardesk.domain.text_clean import normalise_title, surname
 
@@ -249,14 +250,19 @@ def parse_year(text: str | int | None) -> int | None:
 
 # --- dedupe keys ---------------------------------------------------------------------------
 
-def title_key(title: str, authors: Iterable[str], year: int | None) -> str | None:
-    """Normalised title + first author's surname + year; None when that is too little to
-    identify a paper (a very short title with no author or no year)."""
+@lru_cache(maxsize=8192)
+def _title_key(title: str, first_author: str, year: int | None) -> str | None:
     norm = normalise_title(title)
-    first = normalise_title(surname(next(iter(authors), "")))
+    first = normalise_title(surname(first_author))
     if not norm or (len(norm) < 4 and not (first and year)):
         return None
     return f"{norm}|{first}|{year or ''}"
+
+
+def title_key(title: str, authors: Iterable[str], year: int | None) -> str | None:
+    """Normalised title + first author's surname + year; None when that is too little to
+    identify a paper (a very short title with no author or no year)."""
+    return _title_key(title, next(iter(authors), ""), year)
 
 
 def dedupe_keys(record: PaperRecord) -> dict[str, str]:

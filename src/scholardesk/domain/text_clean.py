@@ -15,7 +15,9 @@ _WS = re.compile(r"\s+")
 
 def normalise_space(text: str) -> str:
     """Collapse runs of whitespace (newlines included) into one space and strip the ends."""
-    return _WS.sub(" ", text).strip()
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text:
+        return _WS.sub(" ", text).strip()
+    return text.strip()
 
 
 _MOJIBAKE = re.compile("[\u00c2\u00c3\u00c5\u00e2][\u0080-\u00bf\u0152-\u2122]")
@@ -258,6 +260,8 @@ _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
 def fold(text: str) -> str:
     """NFKC, accents removed, casefolded: ``Schrödinger`` and ``Schrodinger`` compare equal."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return text.casefold()

@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-BATCH = 2000
+BATCH = 5000
 EXPORT_FORMATS = ("bibtex", "csv", "json")
 CSV_COLUMNS = (
     "id", "title", "authors", "year", "venue", "doi", "arxiv_id", "categories", "entry_type",

@@ -37,6 +37,11 @@ _BRACES = re.compile(r"[{}]")
 _QUOTE_OR_BRACE = re.compile(r'["{}]')
 _NAME = re.compile(r"\s*([^\s=,{}\"#()]+)\s*")
 _NUMBER = re.compile(r"\s*(\d+)\s*")
+# The common case, ``name = {no nested braces}`` or ``name = 2020``, in one regex match;
+# anything else (nesting, quotes, macros, #) goes through the scanner.
+_SIMPLE_FIELD = re.compile(
+    r"[\s,]*([^\s=,{}\"#()]+)[ \t]*=[ \t]*(?:\{([^{}]*)\}|(\d+))(?=\s*[,})])"
+)
 _MONTHS = {
     m: str(i)
     for i, m in enumerate(
@@ -159,7 +164,16 @@ def _value(sc: _Scanner, macros: dict[str, str]) -> str:
 
 def _fields(sc: _Scanner, macros: dict[str, str], closing: str) -> dict[str, str]:
     out: dict[str, str] = {}
+    text, end = sc.text, sc.end
     while True:
+        m = _SIMPLE_FIELD.match(text, sc.pos, end)
+        if m is not None:
+            name = m.group(1).lower()
+            value = m.group(2) if m.group(2) is not None else m.group(3)
+            if name not in out:
+                out[name] = value
+            sc.pos = m.end()
+            continue
         ch = sc.peek()
         while ch == ",":
             sc.pos += 1
