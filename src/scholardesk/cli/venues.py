@@ -262,11 +262,18 @@ def _alias(ctx: CliContext, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _paper_order(row: dict[str, object]) -> tuple[str, int]:
+    ccf = row["ccf"]
+    year = row["year"]
+    rank = str(ccf["rank"]) if isinstance(ccf, dict) else "Z"
+    return rank, -(year if isinstance(year, int) else 0)
+
+
 def _papers(ctx: CliContext, args: argparse.Namespace) -> int:
     """Papers (issue 3) × venues: each paper's raw venue string resolved to its CCF rank."""
     papers = ctx.services.papers
     venues = ctx.services.venues
-    strings = [v for v, _n in papers.distinct_venues()]
+    strings = [v for v, _n in papers.distinct_venues()]  # type: ignore[attr-defined]  # PapersService.list shadows list
     badges = venues.badges(strings)
     chosen = venues.strings_with_rank(strings, args.rank) if args.rank else strings
     ids = papers.ids_with_venues(chosen)
@@ -281,7 +288,7 @@ def _papers(ctx: CliContext, args: argparse.Namespace) -> int:
             "ccf": ccf.to_json() if ccf else None,
             "confidence": round(found.confidence, 3) if found else None,
         })
-    out.sort(key=lambda r: ((r["ccf"] or {}).get("rank", "Z"), -(r["year"] or 0)))  # type: ignore[union-attr, operator]
+    out.sort(key=_paper_order)
     if args.json:
         print_json(out)
         return EXIT_OK

@@ -7,6 +7,7 @@ Other areas (papers, submissions) use ``match(text)`` and ``rank_for(text)``.
 
 from __future__ import annotations
 
+import builtins
 import json
 import logging
 import threading
@@ -54,7 +55,7 @@ DEFAULT_CCF_PDF_URL = (
     "ccf_recommended_2022.pdf"
 )
 
-__all__ = ["VenueFilter", "VenuesService", "CcfImportReport"]
+__all__ = ["CcfImportReport", "VenueFilter", "VenuesService"]
 
 
 @dataclass
@@ -222,11 +223,11 @@ class VenuesService:
         ]
         return write_catalogue(Path(path), entries)
 
-    def list(self, flt: VenueFilter | None = None) -> list[Venue]:
+    def list(self, flt: VenueFilter | None = None) -> builtins.list[Venue]:
         with self.db.reading() as session:
             return VenuesRepository(session).list_venues(flt)
 
-    def publishers(self) -> list[str]:
+    def publishers(self) -> builtins.list[str]:
         with self.db.reading() as session:
             return VenuesRepository(session).publishers()
 
@@ -387,13 +388,13 @@ class VenuesService:
     def deadlines(
         self, after: datetime | None = None, venue_ids: Iterable[int] | None = None,
         include_tbd: bool = False,
-    ) -> list[DeadlineRow]:
+    ) -> builtins.list[DeadlineRow]:
         with self.db.reading() as session:
             return VenuesRepository(session).deadlines(
                 after=after, include_tbd=include_tbd, venue_ids=venue_ids
             )
 
-    def upcoming(self, now: datetime | None = None) -> list[DeadlineRow]:
+    def upcoming(self, now: datetime | None = None) -> builtins.list[DeadlineRow]:
         return self.deadlines(after=now or datetime.now(UTC))
 
     def write_ics(self, rows: Sequence[DeadlineRow], path: Path) -> int:

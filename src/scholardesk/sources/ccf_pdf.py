@@ -29,6 +29,7 @@ from typing import Any
 
 from scholardesk.core.errors import InputError
 from scholardesk.core.progress import Progress, no_progress
+from scholardesk.domain.venue_names import split_remark
 from scholardesk.domain.venues import (
     CATEGORIES,
     CCF_EDITION,
@@ -37,7 +38,6 @@ from scholardesk.domain.venues import (
     CcfEntry,
     normalise_category,
 )
-from scholardesk.domain.venue_names import split_remark
 
 logger = logging.getLogger(__name__)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +65,13 @@ def _reader(path: Path) -> csv.DictReader[str]:
     return reader
 
 
+def _getter(row: dict[str, str | None]) -> Callable[[str], str]:
+    def get(key: str) -> str:
+        return (row.get(key) or "").strip()
+
+    return get
+
+
 def read_metrics(path: Path) -> tuple[list[MetricRecord], list[RecordError]]:
     path = Path(path)
     reader = _reader(path)
@@ -76,7 +84,7 @@ def read_metrics(path: Path) -> tuple[list[MetricRecord], list[RecordError]]:
     records: list[MetricRecord] = []
     errors: list[RecordError] = []
     for line, row in enumerate(reader, 2):
-        get = lambda k: (row.get(k) or "").strip()  # noqa: E731
+        get = _getter(row)
         venue, year_text, source, metric_text, value = (get(c) for c in METRIC_COLUMNS)
         where = f"line {line}"
         if not venue:
@@ -122,7 +130,7 @@ def read_catalogue(path: Path) -> tuple[list[CcfEntry], list[RecordError]]:
     entries: list[CcfEntry] = []
     errors: list[RecordError] = []
     for line, row in enumerate(reader, 2):
-        get = lambda k: (row.get(k) or "").strip()  # noqa: E731
+        get = _getter(row)
         where = f"line {line}"
         kind = get("kind").lower()
         category = normalise_category(get("category"))

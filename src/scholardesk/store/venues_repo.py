@@ -105,7 +105,7 @@ class VenuesRepository:
             self.session.flush()
             outcome = "imported"
         else:
-            wanted = {
+            wanted: dict[str, object] = {
                 "abbr": entry.abbr or row.abbr,
                 "name": entry.name,
                 "name_key": normalise_name(entry.name),
@@ -217,7 +217,7 @@ class VenuesRepository:
         editions = select(ConferenceEditionRow.id).where(ConferenceEditionRow.venue_id.in_(ids))
         self.session.execute(delete(DeadlineRowModel).where(DeadlineRowModel.edition_id.in_(editions)))
         for model in (ConferenceEditionRow, VenueMetricRow, VenueAliasRow, CcfRankRow):
-            self.session.execute(delete(model).where(model.venue_id.in_(ids)))  # type: ignore[attr-defined]
+            self.session.execute(delete(model).where(model.venue_id.in_(ids)))
 
     # -- aliases -----------------------------------------------------------------------------
     def aliases(self) -> dict[str, int]:
@@ -312,12 +312,12 @@ class VenuesRepository:
             )
         }
         wanted = {(d.kind, d.seq): d for d in ed.deadlines}
-        for key, old in existing.items():
+        for key, stale in existing.items():
             if key not in wanted:
-                self.session.delete(old)
+                self.session.delete(stale)
                 outcome = "updated" if outcome == "skipped" else outcome
         for key, d in wanted.items():
-            values = {
+            values: dict[str, object] = {
                 "deadline_utc": _naive_utc(d.when_utc), "local_text": d.local_text,
                 "timezone": d.timezone, "comment": d.comment,
             }
@@ -326,9 +326,9 @@ class VenuesRepository:
                 self.session.add(DeadlineRowModel(edition_id=row.id, kind=d.kind, seq=d.seq, **values))
                 outcome = "updated" if outcome == "skipped" else outcome
                 continue
-            for attr, value in values.items():
-                if getattr(old, attr) != value:
-                    setattr(old, attr, value)
+            for attr, new_value in values.items():
+                if getattr(old, attr) != new_value:
+                    setattr(old, attr, new_value)
                     outcome = "updated" if outcome == "skipped" else outcome
         return outcome
 
