@@ -1,12 +1,167 @@
-"""The Papers page (being built: see its issue)."""
+"""The Papers page: search-as-you-type over the whole library, filters, a table that stays
+smooth at 100,000 papers (``PapersTableModel``: paged row snapshots), a detail pane to read
+and edit one paper, bulk edits on a selection, add/import/export and arXiv subscriptions."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from scholardesk.core.i18n import tr
+from scholardesk.domain.changes import Changes
+from scholardesk.domain.importing import ImportReport
+from scholardesk.domain.papers import LINK_KINDS, READING_STATUSES, Paper, PaperFilter
 from scholardesk.gui.pages.base import Page
+from scholardesk.gui.papers_dialogs import AddPapersDialog, ImportResultDialog, SubscriptionsDialog
+from scholardesk.gui.papers_model import COLUMNS, PapersTableModel, status_label
+from scholardesk.gui.tasks import Task
 from scholardesk.services.context import Services
+from scholardesk.services.papers import Facets
+
+logger = logging.getLogger(__name__)
+
+SEARCH_DELAY_MS = 200
+ANY_YEAR = 0
+
+
+class PaperDetail(QWidget):
+    """One paper: what it is, where it came from, and the user's own fields."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.paper: Paper | None = None
+        layout = QVBoxLayout(self)
+        self.title = QLabel()
+        self.title.setObjectName("paper-title")
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.authors = QLabel()
+        self.authors.setWordWrap(True)
+        self.where = QLabel()
+        self.where.setWordWrap(True)
+        self.ids = QLabel()
+        self.ids.setOpenExternalLinks(True)
+        self.ids.setWordWrap(True)
+        self.abstract = QTextBrowser()
+        self.abstract.setObjectName("paper-abstract")
+        self.abstract.setMinimumHeight(100)
+        for w in (self.title, self.authors, self.where, self.ids):
+            layout.addWidget(w)
+        layout.addWidget(self.abstract, 1)
+
+        form = QFormLayout()
+        self.status = QComboBox()
+        for s in READING_STATUSES:
+            self.status.addItem(status_label(s), s)
+        self.rating = QSpinBox()
+        self.rating.setRange(0, 5)
+        self.rating.setSuffix(" ★")
+        self.tags = QLineEdit()
+        self.tags.setPlaceholderText(tr("comma-separated, e.g. asr, to-cite"))
+        self.notes = QPlainTextEdit()
+        self.notes.setObjectName("paper-notes")
+        self.notes.setMaximumHeight(90)
+        self.links: dict[str, QLineEdit] = {}
+        form.addRow(tr("Status"), self.status)
+        form.addRow(tr("Rating"), self.rating)
+        form.addRow(tr("Tags"), self.tags)
+        form.addRow(tr("Notes"), self.notes)
+        link_labels = {"url": tr("Web page"), "pdf": tr("PDF"), "code": tr("Code"),
+                       "openreview": tr("OpenReview"), "project": tr("Project page")}
+        for kind in LINK_KINDS:
+            edit = QLineEdit()
+            edit.setPlaceholderText("https://…")
+            self.links[kind] = edit
+            form.addRow(link_labels[kind], edit)
+        layout.addLayout(form)
+        self.sources = QLabel()
+        self.sources.setWordWrap(True)
+        self.sources.setStyleSheet("color: gray;")
+        layout.addWidget(self.sources)
+        buttons = QHBoxLayout()
+        self.save = QPushButton(tr("Save"))
+        self.save.setObjectName("paper-save")
+        self.open = QPushButton(tr("Open in browser"))
+        self.cite = QPushButton(tr("Copy citation"))
+        cite_menu = QMenu(self.cite)
+        self.cite_gbt = cite_menu.addAction(tr("GB/T 7714"))
+        self.cite_bibtex = cite_menu.addAction(tr("BibTeX"))
+        self.cite.setMenu(cite_menu)
+        for b in (self.save, self.open, self.cite):
+            buttons.addWidget(b)
+        layout.addLayout(buttons)
+        self.show_paper(None)
+
+    def show_paper(self, paper: Paper | None) -> None:
+        self.paper = paper
+        enabled = paper is not None
+        for w in (self.status, self.rating, self.tags, self.notes, self.save, self.open,
+                  self.cite, *self.links.values()):
+            w.setEnabled(enabled)
+        if paper is None:
+            self.title.setText(tr("Select a paper to see its details."))
+            for w in (self.authors, self.where, self.ids, self.sources):
+                w.setText("")
+            self.abstract.setPlainText("")
+            self.tags.setText("")
+            self.notes.setPlainText("")
+            for edit in self.links.values():
+                edit.setText("")
+            return
+        self.title.setText(paper.title)
+        self.authors.setText(", ".join(paper.authors))
+        where = " · ".join(x for x in (paper.venue, str(paper.year or "")) if x)
+        self.where.setText(where)
+        parts = []
+        if paper.arxiv_id:
+            version = f"v{paper.arxiv_version}" if paper.arxiv_version else ""
+            parts.append(f'<a href="https://arxiv.org/abs/{paper.arxiv_id}">arXiv:{paper.arxiv_id}{version}</a>')
+        if paper.doi:
+            parts.append(f'<a href="https://doi.org/{paper.doi}">doi:{paper.doi}</a>')
+        if paper.categories:
+            parts.append(" ".join(paper.categories))
+        self.ids.setText(" · ".join(parts))
+        self.abstract.setPlainText(paper.abstract or tr("(no abstract)"))
+        self.status.setCurrentIndex(max(0, self.status.findData(paper.status)))
+        self.rating.setValue(paper.rating)
+        self.tags.setText(", ".join(paper.tags))
+        self.notes.setPlainText(paper.notes)
+        for kind, edit in self.links.items():
+            edit.setText(paper.links.get(kind, ""))
+        kinds = {"bibtex": "BibTeX", "arxiv": "arXiv", "crossref": "Crossref",
+                 "json": "JSON", "sample": tr("sample")}
+        sources = [f"{kinds.get(p.source_kind, p.source_kind)}: {Path(p.source_ref).name or p.source_ref}"
+                   + (f" [{p.record_ref}]" if p.record_ref else "") for p in paper.provenance]
+        self.sources.setText(tr("Sources: {sources}", sources="; ".join(sources)) if sources else "")
 
 
 class PapersPage(Page):
@@ -14,5 +169,365 @@ class PapersPage(Page):
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(services, parent)
+        self.svc = services.papers
+        self.loaded_count = 0  # how many list loads finished (tests wait on it)
+        self.last_report: ImportReport | None = None
+        self._sort = ("added", True)
+        self._load_generation = 0
+        self._selected_id: int | None = None
+
+        # -- filters -----------------------------------------------------------------------------
+        self.search = QLineEdit()
+        self.search.setObjectName("papers-search")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(tr("Search titles, authors, venues, abstracts, notes…"))
+        self.status_filter = QComboBox()
+        self.status_filter.addItem(tr("Any status"), "")
+        for s in READING_STATUSES:
+            self.status_filter.addItem(status_label(s), s)
+        self.tag_filter = QComboBox()
+        self.tag_filter.addItem(tr("Any tag"), "")
+        self.category_filter = QComboBox()
+        self.category_filter.addItem(tr("Any category"), "")
+        self.year_from = QSpinBox()
+        self.year_to = QSpinBox()
+        for spin, label in ((self.year_from, tr("from")), (self.year_to, tr("to"))):
+            spin.setRange(ANY_YEAR, 2100)
+            spin.setSpecialValueText(tr("any year"))
+            spin.setPrefix(f"{label} ")
+            spin.setValue(ANY_YEAR)
+            spin.setKeyboardTracking(False)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.reload)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        for combo in (self.status_filter, self.tag_filter, self.category_filter):
+            combo.currentIndexChanged.connect(lambda _i: self.reload())
+        for spin in (self.year_from, self.year_to):
+            spin.valueChanged.connect(lambda _v: self.reload())
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        for w in (self.status_filter, self.tag_filter, self.category_filter, self.year_from,
+                  self.year_to):
+            filters.addWidget(w)
+
+        # -- actions ------------------------------------------------------------------------------
+        self.add_button = QPushButton(tr("Add…"))
+        self.add_button.setToolTip(tr("Add by arXiv id, DOI or pasted BibTeX"))
+        self.import_button = QPushButton(tr("Import…"))
+        self.export_button = QPushButton(tr("Export…"))
+        self.fetch_button = QPushButton(tr("Fetch new"))
+        self.fetch_button.setToolTip(tr("Bring in what appeared on arXiv since the last check"))
+        self.subs_button = QPushButton(tr("Subscriptions…"))
+        self.count_label = QLabel()
+        self.count_label.setObjectName("papers-count")
+        self.add_button.clicked.connect(self.add_papers)
+        self.import_button.clicked.connect(self.import_files)
+        self.export_button.clicked.connect(self.export_papers)
+        self.fetch_button.clicked.connect(self.fetch_new)
+        self.subs_button.clicked.connect(self.edit_subscriptions)
+        actions = QHBoxLayout()
+        for b in (self.add_button, self.import_button, self.export_button, self.fetch_button,
+                  self.subs_button):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        actions.addWidget(self.count_label)
+
+        # -- table and detail ------------------------------------------------------------------
+        self.model = PapersTableModel(self.svc.rows, self)
+        self.table = QTableView()
+        self.table.setObjectName("papers-table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(False)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
+        header.setSectionsClickable(True)
+        header.sectionClicked.connect(self._sort_by)
+        for col, width in enumerate((330, 170, 46, 200, 64, 56, 110)):
+            self.table.setColumnWidth(col, width)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
+
+        self.detail = PaperDetail()
+        self.detail.save.clicked.connect(self.save_detail)
+        self.detail.open.clicked.connect(self._open_in_browser)
+        self.detail.cite_gbt.triggered.connect(lambda: self._copy_citation("gbt7714"))
+        self.detail.cite_bibtex.triggered.connect(lambda: self._copy_citation("bibtex"))
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self.detail)
+        scroll.setMinimumWidth(280)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.table)
+        splitter.addWidget(scroll)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([780, 330])
+
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(tr("Papers")))
+        layout.addLayout(filters)
+        layout.addLayout(actions)
+        layout.addWidget(splitter, 1)
+
+    # -- loading ---------------------------------------------------------------------------------
+    def current_filter(self) -> PaperFilter:
+        return PaperFilter(
+            query=self.search.text().strip(),
+            status=str(self.status_filter.currentData() or ""),
+            tag=str(self.tag_filter.currentData() or ""),
+            category=str(self.category_filter.currentData() or ""),
+            year_from=self.year_from.value() or None,
+            year_to=self.year_to.value() or None,
+        )
+
+    def refresh(self) -> None:
+        self.reload()
+        Task(lambda _p: self.svc.facets()).on_success(self._show_facets).start()
+
+    def reload(self) -> None:
+        """Ids for the current filter and sort, plus the first page of rows, in one task."""
+        flt = self.current_filter()
+        sort, descending = self._sort
+        self._load_generation += 1
+        generation = self._load_generation
+
+        def load(_p: object) -> tuple[list[int], list[object]]:
+            ids = self.svc.list_ids(flt, sort, descending)
+            return ids, self.svc.rows(ids[:200])
+
+        Task(load).on_success(lambda result: self._loaded(generation, result)).start()
+
+    def _loaded(self, generation: int, result: tuple[list[int], list[object]]) -> None:
+        if generation != self._load_generation:
+            return
+        ids, first = result
+        self.model.set_ids(ids, first)  # type: ignore[arg-type]
+        self.count_label.setText(tr("{n} papers", n=f"{len(ids):,}"))
+        self.loaded_count += 1
+        if self._selected_id is None and self.loaded_count == 1 and ids:
+            self.table.selectRow(0)  # show something useful in the detail pane at start
+            return
+        if self._selected_id is not None:
+            row = self.model.row_of(self._selected_id) if len(ids) < 200_000 else None
+            if row is not None:
+                self.table.selectRow(row)
+                return
+        self.detail.show_paper(None)
+
+    def _show_facets(self, facets: Facets) -> None:
+        for combo, items in ((self.tag_filter, facets.tags),
+                             (self.category_filter, facets.categories)):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for value, n in items:
+                combo.addItem(f"{value} ({n})", value)
+            index = combo.findData(current)
+            combo.setCurrentIndex(index if index >= 0 else 0)
+            combo.blockSignals(False)
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.touches(self.area):
+            self.refresh()
+
+    def _sort_by(self, column: int) -> None:
+        key = COLUMNS[column][0]
+        if key == "tags":
+            return
+        current, descending = self._sort
+        descending = not descending if current == key else key in ("year", "rating", "added")
+        self._sort = (key, descending)
+        self.table.horizontalHeader().setSortIndicator(
+            column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        )
+        self.reload()
+
+    # -- selection and detail ----------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [pid for r in rows if (pid := self.model.id_at(r)) is not None]
+
+    def _selection_changed(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) != 1:
+            if not ids:
+                self._selected_id = None
+            self.detail.show_paper(None)
+            return
+        pid = ids[0]
+        self._selected_id = pid
+        Task(lambda _p: self.svc.get(pid)).on_success(
+            lambda paper: self.detail.show_paper(paper) if self._selected_id == paper.id else None
+        ).start()
+
+    def save_detail(self) -> None:
+        paper = self.detail.paper
+        if paper is None:
+            return
+        d = self.detail
+        tags = [t.strip() for t in d.tags.text().split(",") if t.strip()]
+        links = {k: e.text().strip() for k, e in d.links.items()}
+        status = str(d.status.currentData())
+        rating = d.rating.value()
+        notes = d.notes.toPlainText()
+
+        def save(_p: object) -> Changes:
+            changes = self.svc.update([paper.id], status=status, rating=rating, notes=notes,
+                                      add_tags=tags,
+                                      remove_tags=[t for t in paper.tags if t not in
+                                                   {x.lower() for x in tags}])
+            return changes | self.svc.set_links(paper.id, links)
+
+        Task(save).with_progress(tr("Saving the paper")).start()
+
+    def _open_in_browser(self) -> None:
+        paper = self.detail.paper
+        if paper is not None and paper.best_url:
+            QDesktopServices.openUrl(QUrl(paper.best_url))
+
+    def _copy_citation(self, style: str) -> None:
+        paper = self.detail.paper
+        if paper is None:
+            return
+        Task(lambda _p: self.svc.citation(paper.id, style)).on_success(
+            lambda text: QGuiApplication.clipboard().setText(text)
+        ).start()
+
+    # -- bulk edit -------------------------------------------------------------------------------
+    def _context_menu(self, pos: QPoint) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        menu = QMenu(self)
+        for s in READING_STATUSES:
+            menu.addAction(tr("Mark as {status}", status=status_label(s)),
+                           lambda s=s: self.bulk_update(ids, status=s))
+        menu.addSeparator()
+        menu.addAction(tr("Add tag…"), lambda: self._ask_tag(ids, add=True))
+        menu.addAction(tr("Remove tag…"), lambda: self._ask_tag(ids, add=False))
+        menu.addSeparator()
+        menu.addAction(tr("Export selection…"), lambda: self.export_papers(ids))
+        menu.addAction(tr("Delete…"), lambda: self._delete(ids))
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def bulk_update(self, ids: list[int], **values: object) -> None:
+        def run(_p: object) -> Changes:
+            return self.svc.update(ids, **values)  # type: ignore[arg-type]
+
+        Task(run).with_progress(tr("Updating {n} papers", n=len(ids))).start()
+
+    def _ask_tag(self, ids: list[int], add: bool) -> None:
+        tag, ok = QInputDialog.getText(
+            self, tr("Add tag") if add else tr("Remove tag"), tr("Tag:")
+        )
+        if ok and tag.strip():
+            if add:
+                self.bulk_update(ids, add_tags=[tag])
+            else:
+                self.bulk_update(ids, remove_tags=[tag])
+
+    def _delete(self, ids: list[int]) -> None:
+        answer = QMessageBox.question(
+            self, tr("Delete papers"), tr("Delete {n} papers from the library?", n=len(ids))
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            Task(lambda _p: self.svc.delete(ids)).with_progress(tr("Deleting papers")).start()
+
+    # -- add / import / export / arXiv ----------------------------------------------------------
+    def import_actions(self) -> list[QAction]:
+        add = QAction(tr("Papers by arXiv id, DOI or BibTeX…"), self)
+        add.triggered.connect(self.add_papers)
+        files = QAction(tr("Papers from BibTeX or arXiv Atom files…"), self)
+        files.triggered.connect(self.import_files)
+        return [add, files]
+
+    def export_actions(self) -> list[QAction]:
+        export = QAction(tr("Papers (BibTeX, CSV, JSON)…"), self)
+        export.triggered.connect(lambda: self.export_papers())
+        return [export]
+
+    def add_papers(self) -> None:
+        dialog = AddPapersDialog(self)
+        if not dialog.exec() or not dialog.value():
+            return
+        text = dialog.value()
+        Task(lambda p: self.svc.add([text], progress=p), kind="io").with_progress(
+            tr("Adding papers")
+        ).on_success(lambda r: self._show_report(r, tr("Add papers"))).start()
+
+    def import_files(self, paths: list[str] | None = None) -> None:
+        if not paths:
+            paths, _ = QFileDialog.getOpenFileNames(
+                self, tr("Import papers"), "",
+                tr("Bibliographies (*.bib *.bibtex *.xml *.atom *.json);;All files (*)"),
+            )
+        if not paths:
+            return
+        files = [Path(p) for p in paths]
+        Task(lambda p: self.svc.import_files(files, progress=p)).with_progress(
+            tr("Importing papers")
+        ).on_success(lambda r: self._show_report(r, tr("Import papers"))).start()
+
+    def _show_report(self, report: ImportReport, title: str) -> None:
+        self.last_report = report
+        ImportResultDialog(report, title, self).open()
+
+    def export_papers(self, ids: list[int] | None = None) -> None:
+        path, chosen = QFileDialog.getSaveFileName(
+            self, tr("Export papers"), "papers.bib",
+            "BibTeX (*.bib);;CSV (*.csv);;JSON (*.json)",
+        )
+        if not path:
+            return
+        suffix = Path(path).suffix.lower()
+        fmt = {".csv": "csv", ".json": "json"}.get(suffix, "bibtex")
+        flt = PaperFilter(ids=tuple(ids)) if ids else self.current_filter()
+        Task(lambda p: self.svc.export(fmt, Path(path), flt, p)).with_progress(
+            tr("Exporting papers")
+        ).on_success(lambda n: self.count_label.setText(
+            tr("Exported {n} papers to {path}.", n=n, path=path))).start()
+
+    def fetch_new(self) -> None:
+        Task(lambda p: self.svc.fetch_new(p), kind="io").with_progress(
+            tr("Fetching new arXiv papers")
+        ).on_success(lambda r: self._show_report(r, tr("New arXiv papers"))).start()
+
+    def edit_subscriptions(self) -> None:
+        dialog = SubscriptionsDialog(self)
+
+        def reload() -> None:
+            Task(lambda _p: self.svc.subscriptions()).on_success(dialog.set_subscriptions).start()
+
+        def subscribe() -> None:
+            kind, query = dialog.entered()
+            if query:
+                Task(lambda _p: self.svc.subscribe(query, kind)).on_success(
+                    lambda _r: (dialog.query.clear(), reload())
+                ).start()
+
+        def unsubscribe() -> None:
+            chosen = dialog.selected()
+            if chosen:
+                Task(lambda _p: self.svc.unsubscribe(chosen[1], chosen[0])).on_success(
+                    lambda _r: reload()
+                ).start()
+
+        dialog.add_button.clicked.connect(subscribe)
+        dialog.remove_button.clicked.connect(unsubscribe)
+        reload()
+        dialog.exec()

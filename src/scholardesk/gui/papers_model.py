@@ -1,0 +1,187 @@
+"""The papers table: a model over row snapshots loaded page by page in the background.
+
+The model knows the ordered ids of every paper that passes the filter (cheap: 100,000 ints) and
+keeps a cache of ``PaperRow`` snapshots. ``data()`` never touches the database: a row that is
+not cached yet shows "…" and its page (200 rows) is requested from a ``Task``; when the page
+arrives, ``dataChanged`` repaints it. Scrolling anywhere in a 100,000-paper library therefore
+costs one small query per visible page, never per-row widgets or a full load.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont
+
+from scholardesk.core.i18n import tr
+from scholardesk.domain.papers import PaperRow
+from scholardesk.gui.tasks import Task
+
+logger = logging.getLogger(__name__)
+
+PAGE = 200
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+COLUMNS: list[tuple[str, Callable[[], str]]] = [
+    ("title", lambda: tr("Title")),
+    ("authors", lambda: tr("Authors")),
+    ("year", lambda: tr("Year")),
+    ("venue", lambda: tr("Venue")),
+    ("status", lambda: tr("Status")),
+    ("rating", lambda: tr("Rating")),
+    ("tags", lambda: tr("Tags")),
+]
+
+
+def status_label(status: str) -> str:
+    return {"unread": tr("Unread"), "reading": tr("Reading"), "read": tr("Read")}.get(status, status)
+
+
+class PapersTableModel(QAbstractTableModel):
+    page_loaded = Signal(int)  # page number, after its rows arrived
+
+    def __init__(self, fetch_rows: Callable[[Sequence[int]], list[PaperRow]],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._fetch_rows = fetch_rows
+        self._ids: list[int] = []
+        self._rows: dict[int, PaperRow] = {}
+        self._pending: set[int] = set()
+        self._wanted: set[int] = set()
+        self._generation = 0
+        self._flush = QTimer(self)
+        self._flush.setSingleShot(True)
+        self._flush.setInterval(0)
+        self._flush.timeout.connect(self._load_wanted)
+
+    # -- content -------------------------------------------------------------------------------
+    def set_ids(self, ids: list[int], first_rows: Sequence[PaperRow] = ()) -> None:
+        """A new result (filter or sort changed): ids in display order, plus the first page."""
+        self.beginResetModel()
+        self._generation += 1
+        self._ids = ids
+        self._rows = {r.id: r for r in first_rows}
+        self._pending.clear()
+        self._wanted.clear()
+        if first_rows:
+            self._pending.add(0)
+        self.endResetModel()
+
+    def ids(self) -> list[int]:
+        return self._ids
+
+    def id_at(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, paper_id: int) -> int | None:
+        try:
+            return self._ids.index(paper_id)
+        except ValueError:
+            return None
+
+    def cached(self, row: int) -> PaperRow | None:
+        pid = self.id_at(row)
+        return self._rows.get(pid) if pid is not None else None
+
+    def invalidate_rows(self, ids: Sequence[int]) -> None:
+        """Rows edited elsewhere: drop them from the cache; they reload when seen."""
+        wanted = set(ids)
+        for pid in wanted:
+            self._rows.pop(pid, None)
+        pages = {i // PAGE for i, pid in enumerate(self._ids) if pid in wanted}
+        self._pending -= pages
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1))
+
+    # -- Qt model API ------------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section][1]()
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        pid = self._ids[index.row()]
+        if role == ID_ROLE:
+            return pid
+        row = self._rows.get(pid)
+        if row is None:
+            if role == Qt.ItemDataRole.DisplayRole:
+                self._want(index.row() // PAGE)
+                return "…" if index.column() == 0 else ""
+            return None
+        key = COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, key)
+        if role == Qt.ItemDataRole.ToolTipRole and key in ("title", "authors", "venue"):
+            return {"title": row.title, "authors": ", ".join(row.authors), "venue": row.venue}[key]
+        if role == Qt.ItemDataRole.FontRole and row.status == "unread" and key == "title":
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and key == "status" and row.status == "unread":
+            return QColor("#1565c0")
+        if role == Qt.ItemDataRole.TextAlignmentRole and key in ("year", "rating"):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    @staticmethod
+    def _display(row: PaperRow, key: str) -> str:
+        if key == "title":
+            return row.title
+        if key == "authors":
+            return row.authors_short
+        if key == "year":
+            return str(row.year) if row.year else ""
+        if key == "venue":
+            return row.venue or (f"arXiv:{row.arxiv_id}" if row.arxiv_id else "")
+        if key == "status":
+            return status_label(row.status)
+        if key == "rating":
+            return "★" * row.rating
+        if key == "tags":
+            return ", ".join(row.tags)
+        return ""
+
+    # -- background page loading ------------------------------------------------------------
+    def _want(self, page: int) -> None:
+        if page in self._pending:
+            return
+        self._wanted.add(page)
+        if not self._flush.isActive():
+            self._flush.start()
+
+    def _load_wanted(self) -> None:
+        generation = self._generation
+        for page in sorted(self._wanted - self._pending):
+            self._pending.add(page)
+            ids = self._ids[page * PAGE : (page + 1) * PAGE]
+            Task(lambda _p, ids=ids: self._fetch_rows(ids)).on_success(
+                lambda rows, page=page: self._page_arrived(generation, page, rows)
+            ).on_failure(lambda exc, page=page: self._page_failed(page, exc)).start()
+        self._wanted.clear()
+
+    def _page_arrived(self, generation: int, page: int, rows: list[PaperRow]) -> None:
+        if generation != self._generation:
+            return  # an old result: the filter changed while it loaded
+        for r in rows:
+            self._rows[r.id] = r
+        first = page * PAGE
+        last = min(len(self._ids), first + PAGE) - 1
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+        self.page_loaded.emit(page)
+
+    def _page_failed(self, page: int, exc: BaseException) -> None:
+        logger.warning("Could not load papers page %s: %s", page, exc)
+        self._pending.discard(page)
