@@ -86,7 +86,7 @@ def test_add_event_stuck_email_thresholds(tmp_path: Path, capsys: pytest.Capture
     assert alerts == []
     code, mail = _run(tmp_path, capsys, "email", sid, "--json")
     assert isinstance(mail, dict) and "Sensors-123" in mail["subject"]
-    code, out = _run(tmp_path, capsys, "event", sid, "--date", "someday", "--status", "x")
+    code, _out = _run(tmp_path, capsys, "event", sid, "--date", "someday", "--status", "x")
     assert code == 2
 
 
