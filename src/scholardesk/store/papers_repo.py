@@ -466,11 +466,49 @@ class PapersRepository:
             rest = sorted(found[before:], reverse=True)
             found[before:] = rest
         if len(found) < limit:
-            for pid in self.ids(PaperFilter(query=query), sort="added", limit=limit):
+            for pid in self._exact_matches(long_terms, limit):
                 if pid not in seen and len(found) < limit:
                     seen.add(pid)
                     found.append(pid)
         return found[:limit]
+
+    def _term_ids(self, term: str, cap: int) -> list[int] | None:
+        """All papers containing ``term``, or None when there are more than ``cap``."""
+        conn = self.session.connection()
+        ids: set[int] = set()
+        sql = "SELECT rowid FROM {t} WHERE {t} MATCH ? LIMIT ?"
+        for table, match in (("papers_fts", trigram_query(term)),
+                             ("papers_words_fts", words_query(term))):
+            if not match:
+                continue
+            rows = conn.exec_driver_sql(sql.format(t=table), (match, cap + 1)).fetchall()
+            if len(rows) > cap:
+                return None
+            ids.update(r[0] for r in rows)
+        return sorted(ids) if len(ids) <= cap else None
+
+    def _exact_matches(self, terms: list[str], limit: int, cap: int = 3000) -> list[int]:
+        """Papers with every term in some field. Driven by the rarest term: its (small) set
+        of papers is checked for the other terms with LIKE, so a query that pairs a common
+        word with a rare one stays fast. Only when every term is common does SQL intersect
+        the full sets."""
+        sets = [(t, self._term_ids(t, cap)) for t in terms]
+        complete = [(t, ids) for t, ids in sets if ids is not None]
+        if not complete:
+            return self.ids(PaperFilter(query=" ".join(f'"{t}"' for t in terms)), limit=limit)
+        rare_term, candidates = min(complete, key=lambda x: len(x[1]))
+        others = [t for t in terms if t != rare_term]
+        conds: list[ColumnElement[bool]] = []
+        for t in others:
+            pattern = f"%{_like_escape(t)}%"
+            conds.append(or_(*(c.like(pattern, escape="\\") for c in
+                               (P.title, P.notes, P.authors_text, P.venue, P.abstract))))
+        out: list[int] = []
+        for chunk in _chunks(sorted(candidates, reverse=True)):
+            out.extend(self.session.scalars(
+                select(P.id).where(P.id.in_(chunk), *conds).order_by(P.id.desc())
+            ))
+        return sorted(out, reverse=True)[:limit]
 
     def rows(self, ids: Sequence[int]) -> list[PaperRow]:
         """Table snapshots for ``ids``, in the order given (missing ids are left out)."""
