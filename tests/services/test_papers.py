@@ -101,7 +101,7 @@ def test_same_work_from_arxiv_doi_and_bibtex_is_one_paper(
     report = svc.import_files([bib])
     assert (report.imported, report.updated) == (0, 1)
     assert svc.count() == 1
-    (row,) = svc.list()
+    (row,) = svc.list_papers()
     paper = svc.get(row.id)
     assert paper.arxiv_version == 2  # the newer version wins
     assert paper.venue == "Phys. Rev. B 85, 115117 (2012)"  # arXiv's journal_ref came first
@@ -143,12 +143,12 @@ def test_notes_are_searchable_and_filters_combine(
                          add_tags=["Quantum ", "to-cite"])
     assert changes.touches(PAPERS)
     assert svc.search("临界行为")[0].id == bethe.id
-    assert svc.list(PaperFilter(tag="quantum"))[0].id == bethe.id
-    assert [r.id for r in svc.list(PaperFilter(status="reading"))] == [bethe.id]
-    cs_se = svc.list(PaperFilter(category="cs.SE"))
+    assert svc.list_papers(PaperFilter(tag="quantum"))[0].id == bethe.id
+    assert [r.id for r in svc.list_papers(PaperFilter(status="reading"))] == [bethe.id]
+    cs_se = svc.list_papers(PaperFilter(category="cs.SE"))
     assert len(cs_se) == 9
-    assert all(r.year and r.year >= 2020 for r in svc.list(PaperFilter(category="cs.SE", year_from=2020)))
-    old_se = svc.list(PaperFilter(query="testing", category="cs.SE", year_to=2012))
+    assert all(r.year and r.year >= 2020 for r in svc.list_papers(PaperFilter(category="cs.SE", year_from=2020)))
+    old_se = svc.list_papers(PaperFilter(query="testing", category="cs.SE", year_to=2012))
     assert [r.arxiv_id for r in old_se] == ["1202.4527"]
     svc.update([bethe.id], remove_tags=["quantum"])
     assert svc.get(bethe.id).tags == ("to-cite",)
@@ -250,7 +250,7 @@ def test_add_arxiv_ids_dois_and_bad_input(
     assert "does not know this id" in messages["2101.00001"]
     assert "Crossref does not know this DOI" in messages["10.9999/unknown"]
     assert "not an arXiv id" in messages["not-an-id"]
-    assert {r.title[:20] for r in svc.list()} == {"Proceedings of Works", "Single-molecule FRET"}
+    assert {r.title[:20] for r in svc.list_papers()} == {"Proceedings of Works", "Single-molecule FRET"}
     # adding again merges, nothing new
     assert svc.add(["1707.08567"]).imported == 0
 
@@ -268,7 +268,7 @@ def test_add_arxiv_paper_gets_its_venue_from_crossref(db: Database, local_server
     local_server.routes["/works/10.1038/srep16696"] = [(200, {}, json.dumps(work).encode())]
     svc = networked(db, local_server)
     assert svc.add(["2401.16650"]).imported == 1
-    assert svc.list()[0].venue == "Scientific Reports"
+    assert svc.list_papers()[0].venue == "Scientific Reports"
 
 
 def test_network_down_reports_each_id(db: Database, local_server: Any) -> None:
@@ -297,7 +297,7 @@ def test_subscriptions_fetch_only_what_is_new(db: Database, local_server: Any) -
     ]
     first = svc.fetch_new()
     assert first.imported == 2 and first.per_subscription == {"cs.CL": 2, 'all:"speech enhancement"': 0}
-    assert all(r.status == "unread" for r in svc.list())
+    assert all(r.status == "unread" for r in svc.list_papers())
     subs = {s.query: s for s in svc.subscriptions()}
     assert subs["cs.CL"].last_published == "2024-01-02" and subs["cs.CL"].last_checked_at
     # next time arXiv lists one new paper above the ones already seen

@@ -50,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     edit = cmds.add_parser("edit", help="set status, rating, notes, tags on one or more papers")
     edit.add_argument("ids", nargs="+", type=int, metavar="ID")
     edit.add_argument("--status", choices=READING_STATUSES)
-    edit.add_argument("--rating", type=int, choices=range(0, 6), metavar="0-5")
+    edit.add_argument("--rating", type=int, choices=range(6), metavar="0-5")
     edit.add_argument("--notes")
     edit.add_argument("--tag", action="append", default=[], help="add a tag (repeatable)")
     edit.add_argument("--untag", action="append", default=[], help="remove a tag (repeatable)")
@@ -156,7 +156,7 @@ def _search(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _list(ctx: CliContext, args: argparse.Namespace) -> int:
-    return _print_rows(ctx.services.papers.list(_filter(args), args.limit), args.json)
+    return _print_rows(ctx.services.papers.list_papers(_filter(args), args.limit), args.json)
 
 
 def _show(ctx: CliContext, args: argparse.Namespace) -> int:

@@ -57,12 +57,12 @@ def strip_markup(text: str | None) -> str:
     """Remove XML/HTML tags (Crossref JATS abstracts), then clean the text."""
     if not text:
         return ""
-    text = re.sub(r"<jats:title>\s*Abstract\s*</jats:title>", " ", text, flags=re.I)
+    text = re.sub(r"<jats:title>\s*Abstract\s*</jats:title>", " ", text, flags=re.IGNORECASE)
     return clean_text(_TAGS.sub(" ", text))
 
 
-_DOUBLE_SCHEME = re.compile(r"^(?:https?:/+)+(?=https?:/)", re.I)
-_SCHEME_SLASHES = re.compile(r"^(https?):/*", re.I)
+_DOUBLE_SCHEME = re.compile(r"^(?:https?:/+)+(?=https?:/)", re.IGNORECASE)
+_SCHEME_SLASHES = re.compile(r"^(https?):/*", re.IGNORECASE)
 
 
 def fix_url(url: str | None) -> str:
@@ -195,7 +195,7 @@ _SYMBOLS = {
 }
 _CYRILLIC = dict(
     zip(
-        "a b v g d e zh z i ishrt k l m n o p r s t u f h c ch sh shch hrdsn ery sftsn erev yu ya".split(),
+        ["a", "b", "v", "g", "d", "e", "zh", "z", "i", "ishrt", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f", "h", "c", "ch", "sh", "shch", "hrdsn", "ery", "sftsn", "erev", "yu", "ya"],
         "абвгдежзийклмнопрстуфхцчшщъыьэюя",
         strict=True,
     )

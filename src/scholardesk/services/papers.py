@@ -44,6 +44,8 @@ from scholardesk.store.db import Database
 from scholardesk.store.papers_repo import PapersRepository
 
 if TYPE_CHECKING:
+    from scholardesk.sources.arxiv_source import ArxivApi
+    from scholardesk.sources.crossref_works import CrossrefWorks
     from scholardesk.sources.http import PoliteClient
 
 logger = logging.getLogger(__name__)
@@ -106,12 +108,12 @@ class PapersService:
             raise NetworkError("No network client is configured.")
         return self._http()
 
-    def _arxiv(self):  # type: ignore[no-untyped-def]
+    def _arxiv(self) -> ArxivApi:
         from scholardesk.sources.arxiv_source import ARXIV_API, ArxivApi
 
         return ArxivApi(self._client(), str(self.settings.extra.get("arxiv_api_url") or ARXIV_API))
 
-    def _crossref(self):  # type: ignore[no-untyped-def]
+    def _crossref(self) -> CrossrefWorks:
         from scholardesk.sources.crossref_works import CROSSREF_API, CrossrefWorks
 
         url = str(self.settings.extra.get("crossref_api_url") or CROSSREF_API)
@@ -208,7 +210,7 @@ class PapersService:
         by_arxiv, by_doi, by_title = repo.match_keys(
             (i.record.arxiv_id for i in valid if i.record.arxiv_id),
             (i.record.doi.lower() for i in valid if i.record.doi),
-            (k for i in valid if (k := title_key(i.record.title, i.record.authors, i.record.year))),
+            (tk for i in valid if (tk := title_key(i.record.title, i.record.authors, i.record.year))),
         )
         # Targets: ("old", paper id) or ("new", index into `new`).
         new: list[_Incoming] = []
@@ -451,7 +453,9 @@ class PapersService:
         with self.db.reading() as session:
             return PapersRepository(session).rows(ids)
 
-    def list(self, flt: PaperFilter | None = None, limit: int | None = None) -> list[PaperRow]:
+    def list_papers(
+        self, flt: PaperFilter | None = None, limit: int | None = None
+    ) -> list[PaperRow]:
         with self.db.reading() as session:
             repo = PapersRepository(session)
             return repo.rows(repo.ids(flt or PaperFilter(), limit=limit))

@@ -112,7 +112,7 @@ def parse_atom(data: bytes | str, source: str = "") -> AtomFeed:
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
-        line, col = exc.position
+        line, _col = exc.position
         feed.errors.append(
             RecordError(source, f"line {line}", f"not a valid Atom feed: {exc.msg if hasattr(exc, 'msg') else exc}")
         )

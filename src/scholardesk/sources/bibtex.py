@@ -32,7 +32,7 @@ from scholardesk.domain.text_clean import fix_url, latex_to_unicode, normalise_s
 
 logger = logging.getLogger(__name__)
 
-_ENTRY_START = re.compile(r"(?:^|(?<=\}))[ \t]*@[ \t]*([A-Za-z]+)[ \t]*([{(])", re.M)
+_ENTRY_START = re.compile(r"(?:^|(?<=\}))[ \t]*@[ \t]*([A-Za-z]+)[ \t]*([{(])", re.MULTILINE)
 _BRACES = re.compile(r"[{}]")
 _QUOTE_OR_BRACE = re.compile(r'["{}]')
 _NAME = re.compile(r"\s*([^\s=,{}\"#()]+)\s*")
@@ -252,7 +252,7 @@ def _guess_key(text: str, start: int, end: int) -> str:
 
 # --- entries → records -----------------------------------------------------------------------
 
-_AND = re.compile(r"\s+and\s+", re.I)
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 
 
 def split_names(value: str) -> list[str]:
@@ -289,7 +289,7 @@ def _split_commas(name: str) -> list[str]:
         return [p.strip() for p in name.split(",")]
     parts: list[str] = []
     depth = 0
-    buf = []
+    buf: list[str] = []
     for ch in name:
         if ch == "{":
             depth += 1

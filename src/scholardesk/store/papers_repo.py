@@ -10,14 +10,14 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     ColumnElement,
     Integer,
-    column,
     and_,
     bindparam,
+    column,
     delete,
     func,
     insert,
@@ -147,15 +147,16 @@ class PapersRepository:
     ) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
         """Existing paper ids by arXiv id, DOI and title key (lowest id wins on ties)."""
         out: list[dict[str, int]] = []
-        for column, values in ((P.arxiv_id, arxiv_ids), (P.doi, dois), (P.title_key, title_keys)):
+        for col, values in ((P.arxiv_id, arxiv_ids), (P.doi, dois), (P.title_key, title_keys)):
             found: dict[str, int] = {}
             unique = sorted(set(values))
             for chunk in _chunks(unique):
                 rows = self.session.execute(
-                    select(column, P.id).where(column.in_(chunk)).order_by(P.id.desc())
+                    select(col, P.id).where(col.in_(chunk)).order_by(P.id.desc())
                 )
                 for key, pid in rows:
-                    found[key] = pid
+                    if key is not None:
+                        found[key] = pid
             out.append(found)
         return out[0], out[1], out[2]
 
@@ -239,7 +240,7 @@ class PapersRepository:
             )
             for row in rows
         ]
-        conn.exec_driver_sql(sql, values)  # type: ignore[arg-type]
+        conn.exec_driver_sql(sql, values)
         last = int(conn.exec_driver_sql("SELECT MAX(id) FROM papers").scalar() or 0)
         if last - first != len(rows):
             raise RuntimeError("papers were inserted concurrently; ids are not contiguous")
@@ -254,7 +255,7 @@ class PapersRepository:
         ]
         self.session.connection().exec_driver_sql(
             "INSERT INTO papers_words_fts(rowid, authors, venue, abstract) VALUES (?, ?, ?, ?)",
-            values,  # type: ignore[arg-type]
+            values,
         )
 
     def _unindex_words(self, ids: Sequence[int]) -> None:
@@ -407,7 +408,7 @@ class PapersRepository:
             conds.append(P.is_sample.is_(flt.sample))
         return conds
 
-    _SORT = {
+    _SORT: ClassVar[dict[str, tuple[Any, ...]]] = {
         "added": (P.id,),
         "title": (func.lower(P.title), P.id),
         "authors": (func.lower(P.authors_text), P.id),

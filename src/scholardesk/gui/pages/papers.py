@@ -338,7 +338,7 @@ class PapersPage(Page):
             for value, n in items:
                 combo.addItem(f"{value} ({n})", value)
             index = combo.findData(current)
-            combo.setCurrentIndex(index if index >= 0 else 0)
+            combo.setCurrentIndex(max(index, 0))
             combo.blockSignals(False)
 
     def on_changes(self, changes: Changes) -> None:
