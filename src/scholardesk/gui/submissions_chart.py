@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -27,15 +27,14 @@ class TimelineChart(QWidget):
 
     def set_timeline(self, timeline: Timeline | None) -> None:
         self._spans = timeline.stages if timeline else ()
-        self.updateGeometry()
+        # a minimum height instead of a Python sizeHint() override: Qt may ask a widget being
+        # torn down for its size hint, and a Python override then risks a dead wrapper
+        self.setMinimumHeight(TOP + AXIS_HEIGHT + ROW_HEIGHT * max(len(self._spans), 3) + 8)
         self.update()
 
     @property
     def spans(self) -> tuple[StageSpan, ...]:
         return self._spans
-
-    def sizeHint(self) -> QSize:
-        return QSize(500, TOP + AXIS_HEIGHT + ROW_HEIGHT * max(len(self._spans), 3) + 8)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
