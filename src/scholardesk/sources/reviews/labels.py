@@ -54,13 +54,17 @@ _LABELS: list[tuple[str, str]] = [
     (r"出版日期", "published"),
 ]
 
-_LABEL_RE = re.compile(
+# A label directly before a date: searched in the few characters before each date found, so
+# the text is scanned once by the date patterns instead of by thirty label alternatives.
+_LABEL_BEFORE = re.compile(
     r"(?<![A-Za-z])(?:"
     + "|".join(f"(?P<l{i}>{pat})" for i, (pat, _) in enumerate(_LABELS))
-    + r")(?![A-Za-z])(?:\s+on)?\s*[:：]?\s*(?:on\s+)?",
+    + r")(?![A-Za-z])(?:\s+on)?\s*[:：]?\s*(?:on\s+)?$",
     re.IGNORECASE,
 )
 _FIELDS = {f"l{i}": fld for i, (_, fld) in enumerate(_LABELS)}
+LOOKBACK = 64
+_GLUED_COLON = re.compile(r"(?<=\D)[:：](?=\d)")
 
 CLUSTER_CHARS = 1500  # labels further than this from the first received/accepted are ignored
 
@@ -82,34 +86,28 @@ class LabelledDates:
         return min(self.revisions) if self.revisions else None
 
 
-def _date_after(text: str, pos: int, field_name: str) -> dt.date | None:
-    window = text[pos : pos + 48]
-    found = find_dates(window, min_precision="month")
-    if not found or found[0].start > 1:
-        return None
-    value = found[0].value
-    if field_name != "published" and value.precision != "day":
-        return None
-    return value.date
-
-
 def find_labelled(text: str) -> list[tuple[int, str, dt.date]]:
     """Every (position, field, date) where a history label is directly followed by a date."""
     out: list[tuple[int, str, dt.date]] = []
-    for m in _LABEL_RE.finditer(text):
-        name = m.lastgroup
-        fld = _FIELDS.get(name or "", "")
+    # the date patterns refuse a date glued to a colon ("收稿日期：2021-05-05"); add a space
+    text = _GLUED_COLON.sub(": ", text)
+    for match in find_dates(text, min_precision="month"):
+        before = text[max(0, match.start - LOOKBACK) : match.start]
+        m = _LABEL_BEFORE.search(before)
+        if m is None:
+            continue
+        fld = _FIELDS.get(m.lastgroup or "", "")
         if not fld:
             continue
-        value = _date_after(text, m.end(), fld)
-        if value is not None:
-            out.append((m.start(), fld, value))
+        if fld != "published" and match.value.precision != "day":
+            continue
+        out.append((match.start - len(before) + m.start(), fld, match.value.date))
     return out
 
 
 def extract_labelled_dates(text: str) -> LabelledDates:
     """The history dates labelled in ``text`` (see the module rules)."""
-    text = " ".join(text.split())
+    text = _GLUED_COLON.sub(": ", " ".join(text.split()))
     hits = find_labelled(text)
     result = LabelledDates()
     anchors = [pos for pos, fld, _ in hits if fld in ("received", "accepted")]

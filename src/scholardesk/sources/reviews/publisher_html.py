@@ -164,8 +164,22 @@ def _anchors(page: str) -> list[int]:
     return starts[:MAX_ANCHORS]
 
 
+_DATED_LABEL = re.compile(
+    r"(?:received|accepted|收稿)[^0-9a-z]{0,3}(?:[a-z ]{0,40}?)[\s:：]*(?:on\s+)?"
+    r"(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+    re.IGNORECASE,
+)
+
+
+def _dated(page: str, pos: int) -> bool:
+    """Cheap test: is this "received"/"accepted" followed by a date (not "received and ...")?"""
+    return _DATED_LABEL.match(html_to_text(page[pos : pos + 400])) is not None
+
+
 def _labelled(page: str) -> LabelledDates | None:
     for pos in _anchors(page):
+        if not _dated(page, pos):
+            continue
         text = html_to_text(page[max(0, pos - WINDOW) : pos + WINDOW])
         found = extract_labelled_dates(text)
         if found.received is not None or found.accepted is not None:
