@@ -102,7 +102,6 @@ def interval_mask(frame: HistoryFrame, interval: str) -> tuple[np.ndarray, np.nd
 
     df = frame.df
     rec = df["received"].to_numpy()
-    rev = df["revised"].to_numpy()
     acc = df["accepted"].to_numpy()
     onl = df["online"].to_numpy()
     with np.errstate(invalid="ignore"):
@@ -126,7 +125,8 @@ def interval_mask(frame: HistoryFrame, interval: str) -> tuple[np.ndarray, np.nd
 def interval_values(frame: HistoryFrame, interval: str) -> np.ndarray:
     """The valid day counts of ``interval`` (for histograms and box plots)."""
     days, _, valid = interval_mask(frame, interval)
-    return days[valid]
+    out: np.ndarray = days[valid]
+    return out
 
 
 def _stats_of(values: np.ndarray) -> dict[str, float | None]:

@@ -108,7 +108,7 @@ class ReviewsRepository:
         row = self.session.scalar(select(ReviewArticle).where(ReviewArticle.key == key))
         return _to_domain(row) if row else None
 
-    def _query(self, q: ArticleQuery) -> Select[tuple[ReviewArticle]]:
+    def _query(self, q: ArticleQuery) -> Select[Any]:
         stmt = select(ReviewArticle)
         if q.journal:
             stmt = stmt.where(journal_condition(q.journal))
@@ -254,7 +254,7 @@ class ReviewsRepository:
             )
         )
 
-    def save_crawl(  # noqa: PLR0913
+    def save_crawl(
         self, source: str, journal: str, date_from: str, date_to: str, *, cursor: str,
         pages: int, seen: int, total: int | None, done: bool,
     ) -> None:

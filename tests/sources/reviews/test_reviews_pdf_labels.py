@@ -74,13 +74,13 @@ def test_not_a_pdf() -> None:
 @pytest.mark.parametrize(
     ("text", "received", "revised", "accepted", "online"),
     [
-        ("Manuscript received July 5, 2019; revised September 1, 2019; accepted October 2, "
-         "2019. Date of publication October 10, 2019; date of current version May 1, 2020.",
+        (("Manuscript received July 5, 2019; revised September 1, 2019; accepted October 2, "
+          "2019. Date of publication October 10, 2019; date of current version May 1, 2020."),
          D(2019, 7, 5), D(2019, 9, 1), D(2019, 10, 2), D(2019, 10, 10)),
         ("收稿日期：2021-05-05；修回日期：2021年6月1日；录用日期：2021.07.01；网络出版日期：2021/07/20",
          D(2021, 5, 5), D(2021, 6, 1), D(2021, 7, 1), D(2021, 7, 20)),
-        ("Received 3 March 2020; Received in revised form 4 May 2020; Accepted 5 June 2020; "
-         "Available online 9 June 2020", D(2020, 3, 3), D(2020, 5, 4), D(2020, 6, 5),
+        (("Received 3 March 2020; Received in revised form 4 May 2020; Accepted 5 June 2020; "
+          "Available online 9 June 2020"), D(2020, 3, 3), D(2020, 5, 4), D(2020, 6, 5),
          D(2020, 6, 9)),
         ("Received: 5th May 2021 / Accepted: 17 November 2021, 00:00:00 / Published: 2021-12-01",
          D(2021, 5, 5), None, D(2021, 11, 17), D(2021, 12, 1)),

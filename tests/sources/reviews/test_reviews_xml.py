@@ -30,7 +30,7 @@ Fixture = Callable[[str], Path]
          D(2017, 12, 12), None, D(2018, 6, 14)),
     ],
 )
-def test_pubmed_history(  # noqa: PLR0913
+def test_pubmed_history(
     real_fixture: Fixture, name: str, doi: str | None, journal: str, received: dt.date,
     revised: dt.date | None, accepted: dt.date,
 ) -> None:

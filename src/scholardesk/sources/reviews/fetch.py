@@ -82,7 +82,7 @@ def crossref_issn(
     return normalise_issn(str(best["ISSN"][0])), str(best.get("title", ""))
 
 
-def crossref_works_page(  # noqa: PLR0913
+def crossref_works_page(
     http: PoliteClient,
     issn: str,
     cursor: str,
@@ -112,7 +112,7 @@ def crossref_works_page(  # noqa: PLR0913
                         int(total) if isinstance(total, int) else None)
 
 
-def pubmed_search(  # noqa: PLR0913
+def pubmed_search(
     http: PoliteClient,
     issn: str,
     retstart: int,
@@ -177,7 +177,7 @@ class RobotsCache:
             m = re.search(r"HTTP (\d{3})", str(exc))
             if m and m.group(1).startswith("4"):
                 return None  # 4xx: no robots rules
-            parser.disallow_all = True
+            parser.disallow_all = True  # type: ignore[attr-defined]
             logger.info("robots.txt of %s unreachable (%s): not fetching its pages", origin, exc)
             return parser
         if resp.status == 404:

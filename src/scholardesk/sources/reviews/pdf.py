@@ -34,26 +34,26 @@ def _info_string(value: object) -> str:
 
 
 def _pdf_pages(data: bytes, source: str) -> tuple[list[object], dict[str, str]]:
-    from pdfminer.pdfdocument import PDFDocument, PDFSyntaxError
+    from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfpage import PDFPage
-    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdfparser import PDFParser, PDFSyntaxError
+    from pdfminer.pdftypes import resolve1
+    from pdfminer.psexceptions import PSException
 
     try:
         parser = PDFParser(io.BytesIO(data))
         document = PDFDocument(parser)
         pages = list(PDFPage.create_pages(document))
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
         raise InputError(f"{source} is not a readable PDF ({exc}).") from exc
     info: dict[str, str] = {}
     for entry in document.info or []:
         for key, value in entry.items():
             try:
-                from pdfminer.pdftypes import resolve1
-
                 info[str(key)] = _info_string(resolve1(value))
-            except Exception:  # a damaged info dictionary is not worth failing the import
+            except (PSException, ValueError, TypeError, KeyError):  # damaged info: ignore it
                 logger.debug("Unreadable PDF info entry %s in %s", key, source)
-    return pages, info
+    return list(pages), info
 
 
 def _page_text(page: object) -> str:
