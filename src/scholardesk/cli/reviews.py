@@ -7,6 +7,7 @@ from pathlib import Path
 
 from scholardesk.cli.common import EXIT_FAILED, EXIT_OK, CliContext, add_json_flag, print_json
 from scholardesk.core.i18n import tr
+from scholardesk.domain.importing import RecordError
 from scholardesk.domain.reviews import INTERVALS, ArticleQuery, IntervalStats
 
 INTERVAL_HELP = "|".join(INTERVALS)
@@ -93,8 +94,7 @@ def _import(ctx: CliContext, args: argparse.Namespace) -> int:
     else:
         print(tr("Imported {imported}, updated {updated}, skipped {skipped}.",
                  imported=report.imported, updated=report.updated, skipped=report.skipped))
-        for err in report.errors:
-            print(f"  {err.source} [{err.record}]: {err.message}")
+        _print_errors(report.errors)
     return EXIT_FAILED if report.errors and not (report.imported or report.updated) else EXIT_OK
 
 
@@ -112,9 +112,20 @@ def _collect(ctx: CliContext, args: argparse.Namespace) -> int:
                  pages=result.pages, imported=r.imported, updated=r.updated, skipped=r.skipped))
         if not result.done:
             print(tr("Not finished: run the same command again to continue."))
-        for err in r.errors:
-            print(f"  {err.source} [{err.record}]: {err.message}")
+        _print_errors(r.errors)
     return EXIT_OK
+
+
+def _print_errors(errors: list[RecordError]) -> None:
+    for err in errors:
+        where = f"{err.source} [{err.record}]" if err.record else err.source
+        print(f"  {where}: {err.message}")
+
+
+def _days(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
 def _query(args: argparse.Namespace) -> ArticleQuery:
@@ -160,9 +171,10 @@ def _print_stats(stats: list[IntervalStats]) -> None:
             continue
         print(
             f"{label}{s.journal} {s.interval}: n={s.n} excluded={s.excluded} "
-            f"median={s.median_days:.0f} mean={s.mean_days:.1f} "
-            f"p25–p75={s.p25_days:.0f}–{s.p75_days:.0f} min–max={s.min_days:.0f}–{s.max_days:.0f}"
-            + (f" official={s.official_days:.0f}" if s.official_days else "")
+            f"median={_days(s.median_days)} mean={_days(s.mean_days)} "
+            f"p25–p75={_days(s.p25_days)}–{_days(s.p75_days)} "
+            f"min–max={_days(s.min_days)}–{_days(s.max_days)}"
+            + (f" official={_days(s.official_days)}" if s.official_days else "")
         )
         if s.warning:
             print(f"  {tr('warning')}: {s.warning}")

@@ -214,7 +214,7 @@ class ReviewsService:
     def import_data(self, data: bytes, name: str, journal: str = "") -> ImportReport:
         report = ImportReport()
         try:
-            records, errors = self.parse_document(data, name)
+            records, errors = self.parse_document(data, Path(name).name)
         except ScholarDeskError as exc:
             report.errors.append(RecordError(name, "", exc.message))
             return report
@@ -222,7 +222,7 @@ class ReviewsService:
             logger.exception("Parser failed on %s", name)
             report.errors.append(RecordError(name, "", f"cannot be read: {exc}"))
             return report
-        report.errors.extend(errors)
+        report.errors.extend(RecordError(name, e.record, e.message) for e in errors)
         self._store(records, name, journal, report)
         return report
 
@@ -534,7 +534,7 @@ class ReviewsService:
         result.report.merge(report)
         result.done = done
 
-    def _collect_crossref(  # noqa: PLR0913
+    def _collect_crossref(
         self, http: PoliteClient, issn: str, start: str, end: str, cursor: str,
         max_articles: int | None, progress: Progress, result: CollectReport, pages: bool,
     ) -> None:
@@ -610,7 +610,7 @@ class ReviewsService:
             records.append((h.doi, merged))
         return records
 
-    def _collect_pubmed(  # noqa: PLR0913
+    def _collect_pubmed(
         self, http: PoliteClient, issn: str, start: str, end: str, retstart: int,
         max_articles: int | None, progress: Progress, result: CollectReport,
     ) -> None:

@@ -34,6 +34,8 @@ def _info_string(value: object) -> str:
 
 
 def _pdf_pages(data: bytes, source: str) -> tuple[list[object], dict[str, str]]:
+    # pdfminer logs every odd colour operator at WARNING; those say nothing about the dates
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser, PDFSyntaxError
