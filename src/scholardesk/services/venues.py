@@ -194,7 +194,8 @@ class VenuesService:
     def download_ccf(self, url: str | None = None, progress: Progress | None = None) -> CcfImportReport:
         """Download the official PDF (or the page linking to it) and import it."""
         progress = progress or no_progress()
-        url = url or str(self.settings.extra.get("ccf_pdf_url") or "") or DEFAULT_CCF_PDF_URL
+        # Settings › "CCF catalogue address": the PDF itself or the CCF page that links to it
+        url = url or self.settings.ccf_catalogue_url or DEFAULT_CCF_PDF_URL
         response = self._client().get(url, progress=progress)
         body = response.body
         if b"%PDF" not in body[:1024]:
