@@ -132,3 +132,26 @@ def test_empty_library_offers_the_import(services: Services, runner: TaskRunner,
     assert p.empty.isVisible()
     assert isinstance(p.deadline_model.rows, list) and not p.deadline_model.rows
     assert DeadlineRow  # the model's row type
+
+
+def test_papers_page_shows_ccf_badges_and_filters_by_rank(services: Services, runner: TaskRunner,
+                                                         qtbot: Any) -> None:
+    """Venues × papers: the Papers page's CCF rank filter and detail badge."""
+    from scholardesk.gui.pages.papers import PapersPage
+
+    services.venues.load_sample()
+    services.papers.load_sample()
+    p = PapersPage(services)
+    qtbot.addWidget(p)
+    p.show()
+    p.refresh()
+    runner.wait_idle(30)
+    everything = p.model.rowCount()
+    p.rank_filter.setCurrentIndex(p.rank_filter.findData("A"))
+    runner.wait_idle(30)
+    qtbot.waitUntil(lambda: p.model.rowCount() == 3, timeout=10_000)
+    assert everything > 3
+    p.table.selectRow(0)
+    qtbot.waitUntil(lambda: "CCF A" in p.detail.where.text(), timeout=10_000)
+    p.rank_filter.setCurrentIndex(p.rank_filter.findData("B"))
+    qtbot.waitUntil(lambda: p.model.rowCount() == 1, timeout=10_000)  # BERT at NAACL

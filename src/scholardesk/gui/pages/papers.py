@@ -189,6 +189,10 @@ class PapersPage(Page):
         self.tag_filter.addItem(tr("Any tag"), "")
         self.category_filter = QComboBox()
         self.category_filter.addItem(tr("Any category"), "")
+        self.rank_filter = QComboBox()  # venues integration: CCF rank of the paper's venue
+        self.rank_filter.addItem(tr("Any CCF rank"), "")
+        for ranks in ("A", "AB", "B", "C"):
+            self.rank_filter.addItem(tr("CCF {rank}", rank="/".join(ranks)), ranks)
         self.year_from = QSpinBox()
         self.year_to = QSpinBox()
         for spin, label in ((self.year_from, tr("from")), (self.year_to, tr("to"))):
@@ -202,15 +206,15 @@ class PapersPage(Page):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.reload)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
-        for combo in (self.status_filter, self.tag_filter, self.category_filter):
+        for combo in (self.status_filter, self.tag_filter, self.category_filter, self.rank_filter):
             combo.currentIndexChanged.connect(lambda _i: self.reload())
         for spin in (self.year_from, self.year_to):
             spin.valueChanged.connect(lambda _v: self.reload())
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
-        for w in (self.status_filter, self.tag_filter, self.category_filter, self.year_from,
-                  self.year_to):
+        for w in (self.status_filter, self.tag_filter, self.category_filter, self.rank_filter,
+                  self.year_from, self.year_to):
             filters.addWidget(w)
 
         # -- actions ------------------------------------------------------------------------------
@@ -305,8 +309,15 @@ class PapersPage(Page):
         self._load_generation += 1
         generation = self._load_generation
 
+        ranks = str(self.rank_filter.currentData() or "")
+
         def load(_p: object) -> tuple[list[int], list[object]]:
             ids = self.svc.list_ids(flt, sort, descending)
+            if ranks:  # venues: keep papers whose venue string resolves to these CCF ranks
+                strings = [v for v, _n in self.svc.distinct_venues()]
+                venues = self.services.venues.strings_with_rank(strings, ranks)
+                allowed = set(self.svc.ids_with_venues(venues))
+                ids = [i for i in ids if i in allowed]
             return ids, self.svc.rows(ids[:200])
 
         Task(load).on_success(lambda result: self._loaded(generation, result)).start()
@@ -371,9 +382,20 @@ class PapersPage(Page):
             return
         pid = ids[0]
         self._selected_id = pid
-        Task(lambda _p: self.svc.get(pid)).on_success(
-            lambda paper: self.detail.show_paper(paper) if self._selected_id == paper.id else None
-        ).start()
+        def fetch(_p: object) -> tuple[Paper, object]:
+            paper = self.svc.get(pid)  # with its CCF badge (venues integration)
+            return paper, self.services.venues.rank_for(paper.venue) if paper.venue else None
+
+        def show(result: tuple[Paper, object]) -> None:
+            paper, ccf = result
+            if self._selected_id != paper.id:
+                return
+            self.detail.show_paper(paper)
+            if ccf is not None:
+                badge = tr("CCF {rank}", rank=getattr(ccf, "rank", ""))
+                self.detail.where.setText(f"{self.detail.where.text()} · {badge}")
+
+        Task(fetch).on_success(show).start()
 
     def save_detail(self) -> None:
         paper = self.detail.paper
