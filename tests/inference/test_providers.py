@@ -103,3 +103,12 @@ def test_session_cache_reuses_sessions(samples: Path, tmp_path: Path) -> None:
     assert cache.get(samples / "shapes_classifier.onnx", "cpu") is not a
     with pytest.raises(InputError, match="does not exist"):
         cache.get(tmp_path / "nope.onnx")
+
+
+def test_tensorrt_gets_an_engine_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCHOLARDESK_TRT_CACHE", str(tmp_path / "trt"))
+    listed = prov.provider_list([prov.TENSORRT, prov.CUDA, prov.CPU])
+    assert listed[0] == (prov.TENSORRT, {"trt_engine_cache_enable": "True",
+                                         "trt_engine_cache_path": str(tmp_path / "trt")})
+    assert listed[1:] == [prov.CUDA, prov.CPU]
+    assert (tmp_path / "trt").is_dir()

@@ -274,6 +274,31 @@ def session_options(threads: int = 0) -> Any:
     return options
 
 
+def tensorrt_cache_dir() -> str:
+    """Where TensorRT keeps built engines, so that a model's engine is built only once."""
+    env = os.environ.get("SCHOLARDESK_TRT_CACHE")
+    if env:
+        return env
+    from platformdirs import user_cache_dir
+
+    return os.path.join(user_cache_dir("ScholarDesk", appauthor=False), "tensorrt")
+
+
+def provider_list(providers: Sequence[str]) -> list[Any]:
+    """Providers for InferenceSession; TensorRT gets an engine cache (building an engine can
+    take minutes, once)."""
+    out: list[Any] = []
+    for name in providers:
+        if name == TENSORRT:
+            folder = tensorrt_cache_dir()
+            os.makedirs(folder, exist_ok=True)
+            out.append((name, {"trt_engine_cache_enable": "True",
+                               "trt_engine_cache_path": folder}))
+        else:
+            out.append(name)
+    return out
+
+
 def create_session(path: str, providers: Sequence[str], options: Any = None) -> Any:
     """An InferenceSession with onnxruntime's fallback chatter captured into the log."""
     import onnxruntime as ort
@@ -281,7 +306,7 @@ def create_session(path: str, providers: Sequence[str], options: Any = None) -> 
     quiet_onnxruntime()
     with contextlib.redirect_stdout(io.StringIO()) as captured:
         session = ort.InferenceSession(
-            path, sess_options=options or session_options(), providers=list(providers)
+            path, sess_options=options or session_options(), providers=provider_list(providers)
         )
     chatter = captured.getvalue().strip()
     if chatter:
