@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -69,6 +70,12 @@ def run_command(ctx: CliContext, handler: Handler, args: argparse.Namespace) -> 
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`scholardesk papers list | head`): not an error. Point stdout at
+        # devnull so that the interpreter's final flush does not raise again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # the CLI boundary: log the traceback, show one line
         logger.exception("Unexpected error in %s", getattr(args, "group", "?"))
         print(f"unexpected error: {exc} (details in the log file)", file=sys.stderr)
