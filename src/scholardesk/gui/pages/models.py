@@ -93,9 +93,12 @@ class ModelsPage(Page):
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((165, 150, 80, 60)):
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.setMinimumWidth(470)
         splitter.addWidget(self.table)
 
         right = QSplitter(Qt.Orientation.Vertical)
@@ -113,7 +116,7 @@ class ModelsPage(Page):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 5)
-        splitter.setSizes([430, 850])
+        splitter.setSizes([500, 780])
         layout.addWidget(splitter, 1)
         self._update_buttons()
 
