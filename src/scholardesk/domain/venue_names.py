@@ -20,6 +20,7 @@ _ORDINAL_RE = re.compile(r"\b\d+(?:st|nd|rd|th)\b|第\s*\d+\s*届")
 _PROC_RE = re.compile(
     r"^(?:in\s*:?\s+)?(?:proceedings|proc\.?|procs\.?)\s*(?:of\s+)?(?:the\s+)?", re.IGNORECASE
 )
+_LEAD_RE = re.compile(r"^[^\w\u4e00-\u9fff]+")
 _PUNCT_RE = re.compile(r"[^\w\u4e00-\u9fff]+")
 _PAREN_RE = re.compile(r"[(\[]([^()\[\]]{2,40})[)\]]")
 
@@ -32,9 +33,21 @@ def clean(text: str) -> str:
 
 
 def normalise_name(text: str) -> str:
-    """The comparison key of a venue name or abbreviation."""
+    """The comparison key of a venue name or abbreviation (a fixpoint: normalising a key
+    again gives the same key)."""
+    key = _normalise_once(text)
+    for _ in range(4):
+        again = _normalise_once(key)
+        if again == key:
+            break
+        key = again
+    return key
+
+
+def _normalise_once(text: str) -> str:
     text = clean(text).casefold()
     text = text.replace("&", " and ")
+    text = _LEAD_RE.sub("", text)
     text = _PROC_RE.sub("", text)
     text = _YEAR_RE.sub(" ", text)
     text = _ORDINAL_RE.sub(" ", text)
