@@ -53,3 +53,18 @@ def test_switching_language() -> None:
         assert i18n.tr("Papers") == "Papers"
     finally:
         i18n.set_language("en")
+
+
+def test_catalogues_agree_on_shared_strings() -> None:
+    """The same English text must not get two Chinese translations in two areas' catalogues
+    (the merge would silently pick one)."""
+    import json
+
+    seen: dict[str, tuple[str, str]] = {}
+    conflicts = []
+    for path in sorted(i18n.resource_path("i18n", "zh_CN").glob("*.json")):
+        for english, chinese in json.loads(path.read_text(encoding="utf-8")).items():
+            if english in seen and seen[english][0] != chinese:
+                conflicts.append((english, seen[english], (chinese, path.name)))
+            seen.setdefault(english, (chinese, path.name))
+    assert not conflicts, conflicts
