@@ -1,4 +1,5 @@
-"""``scholardesk reviews import | collect | articles | stats | compare | journals | add | official``."""
+"""``scholardesk reviews import | import-submissions | collect | articles | stats | compare |
+journals | add | official``."""
 
 from __future__ import annotations
 
@@ -24,6 +25,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     imp.add_argument("--journal", default="", help="journal name or ISSN for files without one")
     add_json_flag(imp)
     imp.set_defaults(handler=_import)
+
+    mine = cmds.add_parser(
+        "import-submissions",
+        help='add your own accepted manuscripts (Submissions) as the source "my submissions"',
+    )
+    mine.add_argument("--remove", action="store_true",
+                      help='take every "my submissions" record out of the statistics again')
+    add_json_flag(mine)
+    mine.set_defaults(handler=_import_submissions)
 
     col = cmds.add_parser("collect", help="collect a journal's article dates from the network")
     col.add_argument("--journal", required=True, help="ISSN (or name, looked up at Crossref)")
@@ -96,6 +106,31 @@ def _import(ctx: CliContext, args: argparse.Namespace) -> int:
                  imported=report.imported, updated=report.updated, skipped=report.skipped))
         _print_errors(report.errors)
     return EXIT_FAILED if report.errors and not (report.imported or report.updated) else EXIT_OK
+
+
+def _import_submissions(ctx: CliContext, args: argparse.Namespace) -> int:
+    svc = ctx.services.reviews
+    result = svc.remove_my_submissions() if args.remove else svc.import_my_submissions(
+        ctx.progress())
+    if args.json:
+        print_json(result.to_json())
+        return EXIT_FAILED if result.report.errors else EXIT_OK
+    if args.remove:
+        print(tr("Removed {n} \"my submissions\" records.", n=result.removed))
+        return EXIT_OK
+    r = result.report
+    print(tr("My submissions: imported {imported}, updated {updated}, unchanged {skipped}, "
+             "removed {removed}.", imported=r.imported, updated=r.updated, skipped=r.skipped,
+             removed=result.removed))
+    for line in result.records:
+        days = line["received_accepted_days"]
+        status = line.get("status", "")
+        note = f"  [{tr('already listed from another source')}]" if status == "duplicate" else ""
+        print(f"  {line['journal']}: {line['received']} → {line['accepted']} ({days} d){note}")
+    if not result.records:
+        print(tr("No accepted manuscripts in Submissions yet."))
+    _print_errors(r.errors)
+    return EXIT_FAILED if r.errors else EXIT_OK
 
 
 def _collect(ctx: CliContext, args: argparse.Namespace) -> int:

@@ -40,6 +40,11 @@ def reason_label(flag: str) -> str:
     }.get(flag, FLAG_REASONS.get(flag, flag))
 
 
+def source_label(source: str) -> str:
+    """The record's source as the table shows it (the user's own ones translated)."""
+    return {"my submissions": tr("my submissions"), "manual": tr("manual")}.get(source, source)
+
+
 def _iso(d: dt.date | None) -> str:
     return d.isoformat() if d else ""
 
@@ -57,7 +62,7 @@ ARTICLE_COLUMNS: list[Column] = [
     (lambda: tr("Online"), lambda r: r.history.online),
     (lambda: tr("Review days"), lambda r: r.history.days("received-accepted")),
     (lambda: tr("Production days"), lambda r: r.history.days("accepted-online")),
-    (lambda: tr("Source"), lambda r: r.history.source),
+    (lambda: tr("Source"), lambda r: source_label(r.history.source)),
     (lambda: tr("Flags"), lambda r: "; ".join(reason_label(f) for f in r.flags)),
 ]
 DAYS_COLUMNS = {8, 9}

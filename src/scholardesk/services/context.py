@@ -62,7 +62,15 @@ class Services:
     def reviews(self) -> ReviewsService:
         from scholardesk.services.reviews import ReviewsService
 
-        return ReviewsService(self.db, lambda: self.http, self.paths, self.settings)
+        # settings as a callable: PubMed requests carry the contact e-mail of the moment;
+        # the user's accepted manuscripts feed the statistics as the "my submissions" source
+        return ReviewsService(
+            self.db,
+            lambda: self.http,
+            self.paths,
+            lambda: self.settings,
+            my_submissions=lambda: self.submissions.completed_timelines(),
+        )
 
     @cached_property
     def submissions(self) -> SubmissionsService:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -41,12 +42,15 @@ from scholardesk.domain.reviews import (
 if TYPE_CHECKING:
     from scholardesk.analysis.review_stats import HistoryFrame
     from scholardesk.core.config import Paths, Settings
+    from scholardesk.domain.submissions import CompletedTimeline
     from scholardesk.sources.http import PoliteClient
     from scholardesk.store.db import Database
 
 logger = logging.getLogger(__name__)
 
 COLLECT_SOURCES = ("crossref", "pubmed", "pages")
+MY_SUBMISSIONS = "my submissions"  # the source of the user's own accepted manuscripts
+MY_SUBMISSION_URL = "submission:{id}"  # their record key: one record per submission
 SAMPLE_FILE = ("sample", "reviews.csv")
 SAMPLE_OFFICIAL = (
     ("9990-0015", "received-accepted", 120.0, "Journal website, 2024 (sample figure)"),
@@ -93,6 +97,37 @@ class CollectReport:
             "done": self.done,
             **self.report.to_json(),
         }
+
+
+@dataclass
+class MySubmissionsReport:
+    """What ``import_my_submissions`` did: the usual counts, the records it removed (their
+    submission is gone or no longer accepted) and one line per accepted manuscript."""
+
+    report: ImportReport = field(default_factory=ImportReport)
+    removed: int = 0
+    records: list[dict[str, object]] = field(default_factory=list)
+
+    @property
+    def changes(self) -> Changes:
+        return self.report.changes
+
+    def to_json(self) -> dict[str, object]:
+        return {**self.report.to_json(), "removed": self.removed, "records": self.records}
+
+
+@dataclass(frozen=True)
+class JournalSummary:
+    """The compact review-time figure another page (Venues) shows for one journal."""
+
+    journal: str
+    issn: str
+    eissn: str
+    stats: IntervalStats  # received → accepted
+
+    @property
+    def warning(self) -> str | None:
+        return self.stats.warning
 
 
 @dataclass(frozen=True)
@@ -144,16 +179,32 @@ class ReviewsService:
         db: Database,
         http: Callable[[], PoliteClient],
         paths: Paths | None = None,
-        settings: Settings | None = None,
+        settings: Settings | Callable[[], Settings] | None = None,
         crossref_base: str | None = None,
         eutils_base: str | None = None,
+        my_submissions: Callable[[], Sequence[CompletedTimeline]] | None = None,
     ) -> None:
         self.db = db
         self._http = http
         self.paths = paths
-        self.settings = settings
+        # A callable gives the settings of the moment (the user can change them while the app
+        # runs); a plain Settings object is kept as it is (tests, scripts).
+        self._settings = settings
         self.crossref_base = crossref_base
         self.eutils_base = eutils_base
+        self._my_submissions = my_submissions
+
+    @property
+    def settings(self) -> Settings | None:
+        """The current settings (read at request time, never cached)."""
+        s = self._settings
+        if s is None:
+            return None
+        return s() if callable(s) else s
+
+    def contact_email(self) -> str:
+        s = self.settings
+        return s.contact_email if s is not None else ""
 
     # --- importing ------------------------------------------------------------------------
 
@@ -617,9 +668,9 @@ class ReviewsService:
         from scholardesk.sources.reviews import fetch
 
         base = self.eutils_base or fetch.EUTILS_API
-        email = self.settings.contact_email if self.settings else ""
         limit = max_articles or 1_000_000
         while True:
+            email = self.contact_email()  # the address of the moment, for every request
             progress.report(result.seen, min(limit, result.total or limit),
                             tr("PubMed {issn}: {n} articles", issn=issn, n=result.seen))
             size = max(1, min(100, limit - result.seen))
@@ -635,6 +686,115 @@ class ReviewsService:
                             str(retstart), finished, start, end, f"{base}/efetch.fcgi")
             if finished or result.seen >= limit:
                 return
+
+    # --- the user's own submissions ("my submissions") ---------------------------------------
+
+    def import_my_submissions(self, progress: Progress | None = None) -> MySubmissionsReport:
+        """Bring the user's own accepted manuscripts (the Submissions area) in as a separate
+        source, ``"my submissions"``, so that they count in the statistics of their journal.
+
+        A journal is identified by name (NFKC, case, punctuation and a trailing note such as
+        "（二区top）" ignored) against the journals that already have articles here; a match
+        gives the record that journal's title and ISSNs, so that it is found by ISSN as well.
+        Running it again is a sync: unchanged records are skipped, changed ones updated, and
+        records whose submission is gone or no longer accepted are removed. Sample submissions
+        never come in. A manuscript whose title is already listed for that journal from
+        another source (Crossref, PubMed, ...) is not added a second time.
+        """
+        progress = progress or no_progress()
+        if self._my_submissions is None:
+            raise ScholarDeskError(
+                "The submissions area is not connected to the review-time statistics here."
+            )
+        progress.report(0, None, tr("Reading my submissions"))
+        timelines = list(self._my_submissions())
+        infos = self.journals()
+        result = MySubmissionsReport()
+        report = result.report
+        now = dt.datetime.now()
+        with self.db.transaction() as session:
+            repo = _repo(session)
+            existing = {h.source_url: h for h in repo.by_source(MY_SUBMISSIONS)}
+            wanted: set[str] = set()
+            for i, t in enumerate(timelines):
+                progress.report(i, len(timelines), tr("Adding my submissions"))
+                h = history_from_timeline(t, match_journal(t.venue, infos))
+                line: dict[str, object] = {
+                    "submission_id": t.submission_id, "venue": t.venue, "journal": h.journal,
+                    "issn": h.issn, "eissn": h.eissn, "received": h.received.isoformat()
+                    if h.received else None, "accepted": h.accepted.isoformat()
+                    if h.accepted else None, "received_accepted_days": h.days("received-accepted"),
+                }
+                result.records.append(line)
+                if _listed_elsewhere(repo, h):
+                    line["status"] = "duplicate"
+                    report.skipped += 1
+                    continue
+                wanted.add(h.source_url)
+                old = existing.get(h.source_url)
+                try:
+                    with session.begin_nested():
+                        if old is None:
+                            outcome = repo.upsert(replace(h, fetched_at=now), now)
+                        elif replace(old, id=None, fetched_at=None) == h:
+                            outcome = "skipped"
+                        else:
+                            repo.overwrite(old.id, h, now)
+                            outcome = "updated"
+                except Exception as exc:  # one bad record: reported, the rest goes on
+                    logger.exception("Could not store submission %s", t.submission_id)
+                    report.errors.append(RecordError(
+                        MY_SUBMISSIONS, f"submission {t.submission_id}", f"not stored: {exc}"))
+                    line["status"] = "error"
+                    continue
+                line["status"] = outcome
+                if outcome == "imported":
+                    report.imported += 1
+                elif outcome == "updated":
+                    report.updated += 1
+                else:
+                    report.skipped += 1
+            for url, old in existing.items():
+                if url not in wanted and old.id is not None:
+                    repo.delete(old.id)
+                    result.removed += 1
+        progress.report(len(timelines), len(timelines), tr("Added my submissions"))
+        if report.imported or report.updated or result.removed:
+            report.changes = Changes.of(REVIEWS)
+        return result
+
+    def remove_my_submissions(self) -> MySubmissionsReport:
+        """Take every "my submissions" record out of the statistics again."""
+        result = MySubmissionsReport()
+        with self.db.transaction() as session:
+            repo = _repo(session)
+            for h in repo.by_source(MY_SUBMISSIONS):
+                if h.id is not None and repo.delete(h.id):
+                    result.removed += 1
+        if result.removed:
+            result.report.changes = Changes.of(REVIEWS)
+        return result
+
+    # --- a journal's summary for other pages ---------------------------------------------------
+
+    def summary_for(self, names: Sequence[str], issns: Sequence[str] = ()) -> JournalSummary | None:
+        """Received → accepted statistics of the journal known by one of these ISSNs or names
+        (exact after normalisation: never a substring), or None when it has no articles here."""
+        infos = self.journals()
+        info: JournalInfo | None = None
+        for issn in filter(None, (normalise_issn(i) for i in issns)):
+            info = next((j for j in infos if issn in (j.issn, j.eissn)), None)
+            if info:
+                break
+        if info is None:
+            for name in names:
+                info = match_journal(name, infos, allow_issn=False)
+                if info:
+                    break
+        if info is None:
+            return None
+        [stats] = self.stats(info.query, "received-accepted")
+        return JournalSummary(info.journal, info.issn, info.eissn, stats)
 
     # --- sample data ----------------------------------------------------------------------
 
@@ -693,3 +853,58 @@ def history_from_fields(fields: dict[str, str]) -> ArticleHistory:
 
 def iter_intervals() -> Iterable[str]:
     return iter(INTERVALS)
+
+
+_TRAILING_NOTE = re.compile(r"\s*[(（\[【][^()（）\[\]【】]*[)）\]】]\s*$")
+
+
+def match_journal(venue: str, infos: Sequence[JournalInfo], allow_issn: bool = True) -> JournalInfo | None:
+    """The journal with stored articles that ``venue`` names (ISSN, or the name with NFKC, case,
+    punctuation and a trailing note such as "（二区top）" ignored); None if none does."""
+    issn = normalise_issn(venue) if allow_issn else ""
+    if issn:
+        return next((i for i in infos if issn in (i.issn, i.eissn)), None)
+    by_key = {normalise_journal(i.journal): i for i in infos if i.journal}
+    for candidate in (venue, _TRAILING_NOTE.sub("", venue)):
+        key = normalise_journal(candidate)
+        if key and key in by_key:
+            return by_key[key]
+    return None
+
+
+def history_from_timeline(t: CompletedTimeline, info: JournalInfo | None) -> ArticleHistory:
+    """One of the user's accepted manuscripts as an article record of source "my submissions".
+
+    Its "published" event (for most systems the day the article went online) is both the
+    online and the publication date."""
+    journal = info.journal if info else _TRAILING_NOTE.sub("", t.venue).strip() or t.venue
+    return ArticleHistory(
+        title=t.title,
+        journal=journal,
+        issn=info.issn if info else "",
+        eissn=info.eissn if info else "",
+        received=t.received,
+        revised=t.revised,
+        revisions=(t.revised,) if t.revised else (),
+        accepted=t.accepted,
+        online=t.published,
+        published=t.published,
+        source=MY_SUBMISSIONS,
+        source_url=MY_SUBMISSION_URL.format(id=t.submission_id),
+    ).with_defaults()
+
+
+def _listed_elsewhere(repo: Any, h: ArticleHistory) -> bool:
+    """Whether the same article (same journal, same title) is stored from another source."""
+    key = normalise_journal(h.title)
+    if not key:
+        return False
+    # SQL narrows by the title's longest word (dashes and quotes vary between sources), the
+    # normalised titles decide
+    word = max(re.findall(r"\w+", h.title), key=len)
+    journals = [i for i in (h.issn, h.eissn) if i] or [h.journal]
+    for journal in journals:
+        for other in repo.articles(ArticleQuery(journal=journal, keyword=word, limit=200)):
+            if other.source != MY_SUBMISSIONS and normalise_journal(other.title) == key:
+                return True
+    return False

@@ -132,6 +132,20 @@ class ReviewsRepository:
     def articles(self, q: ArticleQuery) -> list[ArticleHistory]:
         return [_to_domain(r) for r in self.session.scalars(self._query(q))]
 
+    def by_source(self, source: str) -> list[ArticleHistory]:
+        """Every record of one source (e.g. the user's own "my submissions" records)."""
+        stmt = select(ReviewArticle).where(ReviewArticle.source == source).order_by(ReviewArticle.id)
+        return [_to_domain(r) for r in self.session.scalars(stmt)]
+
+    def overwrite(self, article_id: int, h: ArticleHistory, now: dt.datetime | None = None) -> bool:
+        """Replace a record's fields with ``h`` (no merging: for sources that own their records)."""
+        row = self.session.get(ReviewArticle, article_id)
+        if row is None:
+            return False
+        _fill(row, h)
+        row.fetched_at = now or dt.datetime.now()
+        return True
+
     def count(self) -> int:
         return int(self.session.scalar(select(func.count(ReviewArticle.id))) or 0)
 

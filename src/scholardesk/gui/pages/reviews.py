@@ -129,6 +129,7 @@ class ReviewsPage(Page):
         self._collect_task: Task[Any] | None = None
         self._loading = False
         self._reload = False
+        self._keep_message = False  # the next load leaves an action's result message alone
 
         # --- filters ---
         self.journal = QComboBox()
@@ -179,6 +180,11 @@ class ReviewsPage(Page):
         self.import_button.clicked.connect(lambda: self.import_files())
         self.add_button = QPushButton(tr("Add article…"))
         self.add_button.clicked.connect(lambda: self.add_manual())
+        self.mine_button = QPushButton(tr("Add my submissions"))
+        self.mine_button.setToolTip(tr(
+            "Add your own accepted manuscripts (Submissions page) to their journals' statistics "
+            "as the source \u201cmy submissions\u201d; run again to bring them up to date"))
+        self.mine_button.clicked.connect(lambda: self.import_my_submissions())
         self.export_button = QToolButton()
         self.export_button.setText(tr("Export"))
         self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -190,7 +196,7 @@ class ReviewsPage(Page):
         self.message.setWordWrap(True)
         actions = QHBoxLayout()
         for w in (self.collect_button, self.cancel_button, self.import_button, self.add_button,
-                  self.export_button):
+                  self.mine_button, self.export_button):
             actions.addWidget(w)
         actions.addWidget(self.message, 1)
 
@@ -316,7 +322,9 @@ class ReviewsPage(Page):
         self.compare_view.resizeColumnsToContents()
         self.tabs.setTabText(1, tr("Articles ({n})", n=len(view.rows)))
         self.tabs.setTabText(2, tr("Excluded / flagged ({n})", n=len(view.excluded_rows)))
-        if not self._collect_task:
+        if self._keep_message:
+            self._keep_message = self._reload  # kept through the reload that is queued
+        elif not self._collect_task:
             self.message.setStyleSheet("")
             self.message.setText(view.journal_label if view.rows else tr(
                 "No articles yet: collect a journal's dates or import files."))
@@ -352,14 +360,43 @@ class ReviewsPage(Page):
 
     def _open_article(self, index: Any) -> None:
         row = self.articles_model.row(self.articles_proxy.mapToSource(index).row())
-        if row.history.doi_url:
+        if row.history.doi_url.startswith(("http://", "https://")):  # not "submission:N"
             self.open_url(row.history.doi_url)
 
     def _open_excluded(self, index: Any) -> None:
         proxy = self.excluded_view.model()
         row = self.excluded_model.row(proxy.mapToSource(index).row())  # type: ignore[attr-defined]
-        if row.history.doi_url:
+        if row.history.doi_url.startswith(("http://", "https://")):
             self.open_url(row.history.doi_url)
+
+    # --- my submissions --------------------------------------------------------------------
+
+    def import_my_submissions(self) -> None:
+        """Bring the user's accepted manuscripts in (or up to date) as "my submissions"."""
+        svc = self.svc
+
+        def done(result: Any) -> None:
+            r = result.report
+            text = tr("My submissions: imported {imported}, updated {updated}, unchanged "
+                      "{skipped}, removed {removed}.", imported=r.imported, updated=r.updated,
+                      skipped=r.skipped, removed=result.removed)
+            if not result.records:
+                text = tr("No accepted manuscripts in Submissions yet.")
+            self.message.setStyleSheet(WARNING_STYLE if r.errors else "")
+            self.message.setText(text)
+            self.mine_button.setEnabled(True)
+            if result.changes:
+                self._keep_message = True
+                self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            self.mine_button.setEnabled(True)
+            show_error(self, exc, tr("Add my submissions"))
+
+        self.mine_button.setEnabled(False)
+        Task(lambda p: svc.import_my_submissions(p), kind="db").with_progress(
+            tr("Adding my submissions")
+        ).on_success(done).on_failure(failed).start()
 
     # --- collecting ----------------------------------------------------------------------
 
