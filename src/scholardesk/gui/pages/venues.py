@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from scholardesk.core.i18n import current_language, tr
+from scholardesk.domain.changes import REVIEWS, Changes
 from scholardesk.domain.importing import ImportReport
 from scholardesk.domain.venues import (
     CATEGORIES,
@@ -54,7 +55,9 @@ from scholardesk.gui.venues_models import (
     kind_label,
     metric_label,
 )
+from scholardesk.gui.venues_review_summary import ReviewSummaryLabel
 from scholardesk.services.context import Services
+from scholardesk.services.reviews import JournalSummary
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +77,7 @@ class VenuesPage(Page):
         self.detail: VenueDetail | None = None
         self._wanted_id: int | None = None
         self._match_seq = 0
+        self._review_seq = 0
         self.last_report: ImportReport | None = None
 
         layout = QVBoxLayout(self)
@@ -189,6 +193,8 @@ class VenuesPage(Page):
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setOpenExternalLinks(True)
         layout.addWidget(self.title)
+        self.review_summary = ReviewSummaryLabel()
+        layout.addWidget(self.review_summary)
 
         chart_bar = QHBoxLayout()
         chart_bar.addWidget(QLabel(tr("History of")))
@@ -366,6 +372,7 @@ class VenuesPage(Page):
             f"<h3 style='margin:0'>{v.abbr + ' — ' if v.abbr else ''}{v.name}</h3>"
             f"{kind_label(v.kind)}{' · ' + v.publisher if v.publisher else ''}{dblp}<br>{ranks}"
         )
+        self._load_review_summary(detail)
         self.metrics_model.set_rows(list(detail.metrics))
         metrics = sorted({m.metric for m in detail.metrics if m.number is not None})
         preferred = next(
@@ -384,6 +391,38 @@ class VenuesPage(Page):
             sorted(detail.deadlines, key=lambda d: (d.year, d.kind), reverse=True)
         )
         self._set_detail_enabled(True)
+
+    def _load_review_summary(self, detail: VenueDetail) -> None:
+        """Journals: the review-time summary (Review times area), loaded in the background."""
+        v = detail.venue
+        self._review_seq += 1
+        if v.kind != "journal":
+            self.review_summary.show_conference()
+            return
+        seq = self._review_seq
+        names = [v.name, *detail.aliases]
+        reviews = self.services.reviews
+
+        def done(summary: JournalSummary | None) -> None:
+            if seq == self._review_seq:  # else the user has moved on
+                self.review_summary.show_summary(summary)
+
+        def failed(exc: BaseException) -> None:
+            logger.error("Loading the review-time summary failed", exc_info=exc)
+            if seq == self._review_seq:
+                self.review_summary.show_failure()
+
+        if self.review_summary.venue_id != v.id:  # a reload of the same venue keeps its text
+            self.review_summary.show_loading()
+        self.review_summary.venue_id = v.id
+        Task(lambda _p: reviews.summary_for(names), kind="db").on_success(done).on_failure(
+            failed
+        ).start()
+
+    def on_changes(self, changes: Changes) -> None:
+        super().on_changes(changes)
+        if changes.touches(REVIEWS) and not changes.touches(self.area) and self.detail:
+            self._load_review_summary(self.detail)
 
     def _draw_chart(self, *_args: object) -> None:
         metric = self.chart_metric.currentData()
