@@ -106,6 +106,8 @@ class Services:
         """Save new settings; network clients are rebuilt from them on next use."""
         settings.save(self.paths.settings_file)
         self.settings = settings
+        if "venues" in self.__dict__:  # built already: it keeps a Settings (CCF download URL)
+            self.venues.settings = settings
         if self._http is not None:
             self._http.close()
             self._http = None
