@@ -21,6 +21,7 @@ _ARXIV_URL = re.compile(
     rf"arxiv\.org/(?:abs|pdf|html|format)/({_NEW_ID}|{_OLD_ID})(?:v(\d+))?(?:\.pdf)?", re.IGNORECASE
 )
 _ARXIV_DOI = re.compile(rf"^10\.48550/arxiv\.({_NEW_ID}|{_OLD_ID})(?:v(\d+))?$", re.IGNORECASE)
+_ARXIV_PREFIX = re.compile(r"^arxiv:\s*", re.IGNORECASE)
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_PREFIXES = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/|(?:dx\.)?doi\.org/)", re.IGNORECASE)
 
@@ -51,7 +52,7 @@ def parse_arxiv_id(text: str) -> ArxivId | None:
     raw = fix_url(text.strip()).strip().rstrip("/.")
     m = _ARXIV_URL.search(raw)
     if m is None:
-        core = re.sub(r"^arxiv:\s*", "", raw, flags=re.IGNORECASE)
+        core = _ARXIV_PREFIX.sub("", raw)
         m = _ARXIV_CORE.match(core)
         if m is None:
             m = _ARXIV_DOI.match(normalise_doi(raw) or "")

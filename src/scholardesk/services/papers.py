@@ -199,41 +199,55 @@ class PapersService:
         report: ImportReport,
         is_sample: bool,
     ) -> None:
-        valid: list[_Incoming] = []
+        # Each valid item with its dedupe keys, in precedence order: arXiv id, DOI, title key.
+        valid: list[tuple[_Incoming, list[tuple[str, str]]]] = []
         for item in batch:
+            r = item.record
             try:
-                valid.append(replace(item, record=validate(item.record)))
+                checked = validate(r)
             except InvalidRecord as exc:
-                r = item.record
                 where = item.where or r.record_ref or "?"
                 report.errors.append(RecordError(r.source_ref, where, str(exc)))
+                continue
+            if checked is not r:
+                item, r = replace(item, record=checked), checked
+            keys: list[tuple[str, str]] = []
+            if r.arxiv_id:
+                keys.append(("a", r.arxiv_id))
+            if r.doi:
+                keys.append(("d", r.doi.lower()))
+            tk = title_key(r.title, r.authors, r.year)
+            if tk:
+                keys.append(("t", tk))
+            valid.append((item, keys))
         by_arxiv, by_doi, by_title = repo.match_keys(
-            (i.record.arxiv_id for i in valid if i.record.arxiv_id),
-            (i.record.doi.lower() for i in valid if i.record.doi),
-            (tk for i in valid if (tk := title_key(i.record.title, i.record.authors, i.record.year))),
+            (key for _, keys in valid for kind, key in keys if kind == "a"),
+            (key for _, keys in valid for kind, key in keys if kind == "d"),
+            (key for _, keys in valid for kind, key in keys if kind == "t"),
         )
-        # Targets: ("old", paper id) or ("new", index into `new`).
+        existing = {"a": by_arxiv, "d": by_doi, "t": by_title}
         new: list[_Incoming] = []
         existing_incoming: dict[int, list[_Incoming]] = {}
         batch_keys: dict[tuple[str, str], int] = {}
         sources_old: list[tuple[int, str, str, str]] = []
         sources_new: list[tuple[int, str, str, str]] = []
-        for item in valid:
+        for item, keys in valid:
             r = item.record
-            keys = [("a", r.arxiv_id or ""), ("d", (r.doi or "").lower()),
-                    ("t", title_key(r.title, r.authors, r.year) or "")]
-            keys = [k for k in keys if k[1]]
-            old_id = next(
-                (pid for kind, key in keys
-                 if (pid := {"a": by_arxiv, "d": by_doi, "t": by_title}[kind].get(key))),
-                None,
-            )
+            old_id = None
+            for kind, key in keys:
+                old_id = existing[kind].get(key)
+                if old_id is not None:
+                    break
             origin = (r.source_kind, r.source_ref, r.record_ref)
             if old_id is not None:
                 existing_incoming.setdefault(old_id, []).append(item)
                 sources_old.append((old_id, *origin))
                 continue
-            index = next((batch_keys[k] for k in keys if k in batch_keys), None)
+            index = None
+            for k in keys:
+                index = batch_keys.get(k)
+                if index is not None:
+                    break
             if index is None:
                 index = len(new)
                 new.append(item)
@@ -249,9 +263,10 @@ class PapersService:
             for k in keys:
                 batch_keys.setdefault(k, index)
             m = new[index].record
-            for k in (("a", m.arxiv_id or ""), ("d", (m.doi or "").lower())):
-                if k[1]:
-                    batch_keys.setdefault(k, index)
+            if m.arxiv_id:
+                batch_keys.setdefault(("a", m.arxiv_id), index)
+            if m.doi:
+                batch_keys.setdefault(("d", m.doi.lower()), index)
             sources_new.append((index, *origin))
 
         ids = repo.insert_many(

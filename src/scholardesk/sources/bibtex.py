@@ -16,6 +16,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from scholardesk.core.errors import InputError
@@ -32,16 +33,24 @@ from scholardesk.domain.text_clean import fix_url, latex_to_unicode, normalise_s
 
 logger = logging.getLogger(__name__)
 
-_ENTRY_START = re.compile(r"(?:^|(?<=\}))[ \t]*@[ \t]*([A-Za-z]+)[ \t]*([{(])", re.MULTILINE)
+# An entry starts at ``@type{`` / ``@type(`` that begins a line (after spaces or tabs) or follows
+# a closing brace. The regex starts with the literal ``@`` (a fast scan over a 100 MB file); the
+# "begins a line" test is done by ``_entry_starts`` on the few characters before it.
+_AT_ENTRY = re.compile(r"@[ \t]*([A-Za-z]+)[ \t]*([{(])")
 _BRACES = re.compile(r"[{}]")
 _QUOTE_OR_BRACE = re.compile(r'["{}]')
 _NAME = re.compile(r"\s*([^\s=,{}\"#()]+)\s*")
 _NUMBER = re.compile(r"\s*(\d+)\s*")
+_KEY = re.compile(r"\s*([^,\s{}()]*)\s*,")
 # The common case, ``name = {no nested braces}`` or ``name = 2020``, in one regex match;
 # anything else (nesting, quotes, macros, #) goes through the scanner.
 _SIMPLE_FIELD = re.compile(
     r"[\s,]*([^\s=,{}\"#()]+)[ \t]*=[ \t]*(?:\{([^{}]*)\}|(\d+))(?=\s*[,})])"
 )
+# The same for a braced value, found with str.find (memchr) instead of a character-class loop:
+# ``name = {`` here, then the closing brace, no opening brace before it, then ``,`` ``}`` ``)``.
+_BRACED_FIELD_HEAD = re.compile(r"[\s,]*([^\s=,{}\"#()]+)[ \t]*=[ \t]*\{")
+_FIELD_END = re.compile(r"\s*[,})]")
 _MONTHS = {
     m: str(i)
     for i, m in enumerate(
@@ -165,7 +174,18 @@ def _value(sc: _Scanner, macros: dict[str, str]) -> str:
 def _fields(sc: _Scanner, macros: dict[str, str], closing: str) -> dict[str, str]:
     out: dict[str, str] = {}
     text, end = sc.text, sc.end
+    find = text.find
     while True:
+        m = _BRACED_FIELD_HEAD.match(text, sc.pos, end)
+        if m is not None:
+            start = m.end()
+            close = find("}", start, end)
+            if close >= 0 and find("{", start, close) < 0 and _FIELD_END.match(text, close + 1, end):
+                name = m.group(1).lower()
+                if name not in out:
+                    out[name] = text[start:close]
+                sc.pos = close + 1
+                continue
         m = _SIMPLE_FIELD.match(text, sc.pos, end)
         if m is not None:
             name = m.group(1).lower()
@@ -199,7 +219,7 @@ def parse_bibtex_entries(text: str, source: str = "") -> BibFile:
     """Split ``text`` into entries; a malformed entry becomes a RecordError with its line."""
     result = BibFile()
     macros: dict[str, str] = {}
-    starts = list(_ENTRY_START.finditer(text))
+    starts = _entry_starts(text)
     counted = [0, 1]  # offset counted up to, line number there
 
     def line_of(offset: int) -> int:
@@ -208,22 +228,21 @@ def parse_bibtex_entries(text: str, source: str = "") -> BibFile:
         counted[0] = offset
         return counted[1]
 
-    for i, m in enumerate(starts):
-        entry_type = m.group(1).lower()
+    for i, (start, type_start, entry_type, opening, body_start) in enumerate(starts):
+        entry_type = entry_type.lower()
         if entry_type in _SKIPPED_TYPES:
             continue
-        end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
-        opening = m.group(2)
+        end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
         closing = "}" if opening == "{" else ")"
-        sc = _Scanner(text, m.end(), end)
-        line = line_of(m.start(1))
+        sc = _Scanner(text, body_start, end)
+        line = line_of(type_start)
         try:
             if entry_type == "string":
                 body = _fields(sc, macros, closing)
                 for name, value in body.items():
                     macros[name] = value
                 continue
-            key_match = re.compile(r"\s*([^,\s{}()]*)\s*,").match(text, sc.pos, end)
+            key_match = _KEY.match(text, sc.pos, end)
             if key_match is None:
                 raise BibParseError("the entry has no citation key followed by a comma")
             sc.pos = key_match.end()
@@ -233,7 +252,7 @@ def parse_bibtex_entries(text: str, source: str = "") -> BibFile:
                     f"the entry is not closed with {closing!r} before the next entry"
                 )
         except BibParseError as exc:
-            label = _guess_key(text, m.end(), end)
+            label = _guess_key(text, body_start, end)
             result.errors.append(
                 RecordError(source, f"line {line}" + (f" ({label})" if label else ""), str(exc))
             )
@@ -243,6 +262,19 @@ def parse_bibtex_entries(text: str, source: str = "") -> BibFile:
             continue
         result.entries.append(BibEntry(entry_type, key_match.group(1), fields, line))
     return result
+
+
+def _entry_starts(text: str) -> list[tuple[int, int, str, str, int]]:
+    """(start, offset of the type name, type, opening bracket, offset after it) of every entry;
+    start includes the spaces or tabs before the ``@``."""
+    out: list[tuple[int, int, str, str, int]] = []
+    for m in _AT_ENTRY.finditer(text):
+        start = m.start()
+        while start > 0 and text[start - 1] in " \t":
+            start -= 1
+        if start == 0 or text[start - 1] in "\n}":
+            out.append((start, m.start(1), m.group(1), m.group(2), m.end()))
+    return out
 
 
 def _guess_key(text: str, start: int, end: int) -> str:
@@ -304,6 +336,7 @@ def _split_commas(name: str) -> list[str]:
     return parts
 
 
+@lru_cache(maxsize=65536)  # the same authors recur across a library
 def display_name(name: str) -> str:
     """A BibTeX name as people write it: ``Merkt, Fr{\\'e}d{\\'e}ric`` → ``Frédéric Merkt``,
     ``Peebles, Jr, Peyton Z.`` → ``Peyton Z. Peebles Jr``, ``{World Health Organization}``
@@ -322,6 +355,18 @@ def _authors(fields: dict[str, str]) -> tuple[str, ...]:
     raw = fields.get("author") or fields.get("editor") or ""
     names = [display_name(n) for n in split_names(raw)]
     return tuple(n for n in names if n and n.lower() != "others")
+
+
+_LINK_KINDS = (
+    ("pdf", ("pdf", "file")),
+    ("code", ("code", "github")),
+    ("openreview", ("openreview",)),
+    ("project", ("project",)),
+)
+_LINK_FIELDS = frozenset(n for _, names in _LINK_KINDS for n in names)
+_EXTRA_SET = frozenset(EXTRA_FIELDS)
+_CLASS_SEP = re.compile(r"[,;\s]+")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}(-\d{2})?")
 
 
 def entry_to_record(entry: BibEntry, source: str) -> PaperRecord:
@@ -347,31 +392,28 @@ def entry_to_record(entry: BibEntry, source: str) -> PaperRecord:
         doi = normalise_doi(url)
     if url:
         links["url"] = url
-    for kind, names in (
-        ("pdf", ("pdf", "file")),
-        ("code", ("code", "github")),
-        ("openreview", ("openreview",)),
-        ("project", ("project",)),
-    ):
-        for n in names:
-            if f.get(n) and "://" in f[n]:
-                links[kind] = fix_url(f[n])
-                break
+    if f.keys() & _LINK_FIELDS:
+        for kind, names in _LINK_KINDS:
+            for n in names:
+                if f.get(n) and "://" in f[n]:
+                    links[kind] = fix_url(f[n])
+                    break
     venue_raw = (
         f.get("journal") or f.get("journaltitle") or f.get("booktitle") or f.get("eventtitle") or ""
     )
     categories: tuple[str, ...] = ()
     cls = f.get("eprintclass") or f.get("primaryclass") or ""
     if arxiv is not None and cls:
-        categories = tuple(c.strip() for c in re.split(r"[,;\s]+", cls) if "." in c.strip())
+        categories = tuple(c.strip() for c in _CLASS_SEP.split(cls) if "." in c.strip())
     extra = {}
-    for name in EXTRA_FIELDS:
-        value = f.get(name)
-        if value:
-            extra[name] = normalise_space(value) if name == "pages" else latex_to_unicode(value)
+    if f.keys() & _EXTRA_SET:
+        for name in EXTRA_FIELDS:
+            value = f.get(name)
+            if value:
+                extra[name] = normalise_space(value) if name == "pages" else latex_to_unicode(value)
     date = f.get("date", "")
     year = parse_year(f.get("year")) or parse_year(date)
-    published = date if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", date.strip()) else ""
+    published = date if date and _ISO_DATE.fullmatch(date.strip()) else ""
     return PaperRecord(
         title=title,
         source_kind="bibtex",

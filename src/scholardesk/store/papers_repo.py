@@ -63,27 +63,48 @@ def _categories(cats: Iterable[str]) -> str:
     return f" {' '.join(cats)} " if cats else ""
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps(..., kwargs) builds one per call
+_JSON_SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
+def _json_map(mapping: Any) -> str:
+    return _JSON_SORTED.encode(dict(mapping)) if mapping else "{}"
+
+
 def record_columns(record: PaperRecord) -> dict[str, Any]:
     """The papers-table columns that come from a record (not status, notes, sample flag)."""
-    return {
-        "title": record.title,
-        "authors_json": json.dumps(list(record.authors), ensure_ascii=False),
-        "authors_text": ", ".join(record.authors),
-        "year": record.year,
-        "abstract": record.abstract,
-        "doi": record.doi.lower() if record.doi else None,
-        "arxiv_id": record.arxiv_id,
-        "arxiv_version": record.arxiv_version,
-        "title_key": title_key(record.title, record.authors, record.year),
-        "categories": _categories(record.categories),
-        "venue": record.venue,
-        "entry_type": record.entry_type or "article",
-        "bibtex_key": record.bibtex_key,
-        "published": record.published,
-        "updated": record.updated,
-        "links_json": json.dumps(dict(record.links), ensure_ascii=False, sort_keys=True),
-        "extra_json": json.dumps(dict(record.extra), ensure_ascii=False, sort_keys=True),
-    }
+    return dict(zip(RECORD_COLUMNS, record_values(record), strict=True))
+
+
+RECORD_COLUMNS = (
+    "title", "authors_json", "authors_text", "year", "abstract", "doi", "arxiv_id",
+    "arxiv_version", "title_key", "categories", "venue", "entry_type", "bibtex_key",
+    "published", "updated", "links_json", "extra_json",
+)
+
+
+def record_values(record: PaperRecord) -> tuple[Any, ...]:
+    """``record_columns`` as a tuple in ``RECORD_COLUMNS`` order (the bulk insert's row)."""
+    authors = record.authors
+    return (
+        record.title,
+        _JSON.encode(list(authors)),
+        ", ".join(authors),
+        record.year,
+        record.abstract,
+        record.doi.lower() if record.doi else None,
+        record.arxiv_id,
+        record.arxiv_version,
+        title_key(record.title, authors, record.year),
+        _categories(record.categories),
+        record.venue,
+        record.entry_type or "article",
+        record.bibtex_key,
+        record.published,
+        record.updated,
+        _json_map(record.links),
+        _json_map(record.extra),
+    )
 
 
 _TERM = re.compile(r'"([^"]+)"|(\S+)')
@@ -101,14 +122,21 @@ def split_query(query: str) -> tuple[list[str], list[str]]:
     return long_terms, short_terms
 
 
-_CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af])")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def cjk_spaced(text_: str) -> str:
     """What the word index stores: CJK characters spaced out, so that any Chinese substring
     is a phrase of one-character tokens."""
-    return _CJK.sub(r" \1 ", text_) if _CJK.search(text_) else text_
+    if text_.isascii():
+        return text_
+    return _CJK.sub(_space_run, text_)
+
+
+def _space_run(m: re.Match[str]) -> str:
+    # "语音" → " 语  音 ": each character becomes " c " (one call per run, not per character)
+    return " " + "  ".join(m.group()) + " "
 
 
 def words_query(term: str) -> str:
@@ -150,6 +178,20 @@ class PapersRepository:
         for col, values in ((P.arxiv_id, arxiv_ids), (P.doi, dois), (P.title_key, title_keys)):
             found: dict[str, int] = {}
             unique = sorted(set(values))
+            if self.sqlite:
+                # Plain DB-API queries: compiling an expanding IN per chunk costs more than
+                # SQLite's index lookups. 900 keeps under the oldest bound-parameter limit.
+                conn = self.session.connection()
+                for chunk in _chunks(unique, 900):
+                    rows = conn.exec_driver_sql(
+                        f"SELECT {col.name}, id FROM papers WHERE {col.name} IN "
+                        f"({', '.join('?' * len(chunk))}) ORDER BY id DESC",
+                        tuple(chunk),
+                    )
+                    for key, pid in rows:
+                        found[key] = pid
+                out.append(found)
+                continue
             for chunk in _chunks(unique):
                 rows = self.session.execute(
                     select(col, P.id).where(col.in_(chunk)).order_by(P.id.desc())
@@ -193,24 +235,25 @@ class PapersRepository:
     def insert_many(
         self, records: Sequence[PaperRecord], is_sample: bool = False, status: str = "unread"
     ) -> list[int]:
+        """New papers with their search-index rows and tags; returns their ids in order."""
         if not records:
             return []
         now = _now()
-        rows = [
-            {
-                **record_columns(r),
-                "status": status,
-                "rating": 0,
-                "notes": "",
-                "is_sample": is_sample,
-                "added_at": now,
-                "modified_at": now,
-            }
-            for r in records
-        ]
         if self.sqlite:
-            ids = self._insert_sqlite(rows)
+            ids = self._insert_sqlite(records, is_sample, status, now)
         else:
+            rows = [
+                {
+                    **record_columns(r),
+                    "status": status,
+                    "rating": 0,
+                    "notes": "",
+                    "is_sample": is_sample,
+                    "added_at": now,
+                    "modified_at": now,
+                }
+                for r in records
+            ]
             ids = list(
                 self.session.scalars(insert(P).returning(P.id, sort_by_parameter_order=True), rows)
             )
@@ -222,29 +265,33 @@ class PapersRepository:
             self.session.execute(insert(PaperTagModel).prefix_with("OR IGNORE"), tag_rows)
         return ids
 
-    def _insert_sqlite(self, rows: list[dict[str, Any]]) -> list[int]:
-        """One executemany on the DB-API cursor (the ORM's bulk path is 10x slower here).
-        Inside our write transaction SQLite numbers new rows max(id)+1, +2, ... so the ids
-        are known without RETURNING; checked afterwards."""
-        names = list(rows[0])
+    _USER_COLUMNS = ("status", "rating", "notes", "is_sample", "added_at", "modified_at")
+    _INSERT_SQL = (
+        f"INSERT INTO papers ({', '.join(RECORD_COLUMNS + _USER_COLUMNS)}) "
+        f"VALUES ({', '.join('?' * (len(RECORD_COLUMNS) + len(_USER_COLUMNS)))})"
+    )
+
+    def _insert_sqlite(
+        self, records: Sequence[PaperRecord], is_sample: bool, status: str, now: datetime
+    ) -> list[int]:
+        """One executemany on the DB-API cursor (the ORM's bulk path is 10x slower here), then
+        the title/notes rows of ``papers_fts`` (migration 0002a: no insert trigger, which made
+        FTS5 flush its index once per row). Inside our write transaction SQLite numbers new
+        rows max(id)+1, +2, ... so the ids are known without RETURNING; checked afterwards."""
         conn = self.session.connection()
         first = int(conn.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM papers").scalar() or 0)
-        sql = (
-            f"INSERT INTO papers ({', '.join(names)}) "
-            f"VALUES ({', '.join('?' for _ in names)})"
-        )
-        values = [
-            tuple(
-                v.isoformat(sep=" ") if isinstance(v, datetime) else v
-                for v in (row[n] for n in names)
-            )
-            for row in rows
-        ]
-        conn.exec_driver_sql(sql, values)
+        stamp = now.isoformat(sep=" ")
+        user = (status, 0, "", is_sample, stamp, stamp)
+        conn.exec_driver_sql(self._INSERT_SQL, [record_values(r) + user for r in records])
         last = int(conn.exec_driver_sql("SELECT MAX(id) FROM papers").scalar() or 0)
-        if last - first != len(rows):
+        if last - first != len(records):
             raise RuntimeError("papers were inserted concurrently; ids are not contiguous")
-        return list(range(first + 1, last + 1))
+        ids = list(range(first + 1, last + 1))
+        conn.exec_driver_sql(
+            "INSERT INTO papers_fts(rowid, title, notes) VALUES (?, ?, '')",
+            [(pid, r.title) for pid, r in zip(ids, records, strict=True)],
+        )
+        return ids
 
     def _index_words(self, rows: Sequence[tuple[int, PaperRecord]]) -> None:
         if not self.sqlite or not rows:
@@ -282,10 +329,16 @@ class PapersRepository:
         if not rows:
             return
         now = _now()
-        stmt = insert(PaperSourceModel)
-        stmt = stmt.prefix_with("OR IGNORE") if self.sqlite else stmt
+        if self.sqlite:
+            stamp = now.isoformat(sep=" ")
+            self.session.connection().exec_driver_sql(
+                "INSERT OR IGNORE INTO paper_sources"
+                "(paper_id, source_kind, source_ref, record_ref, imported_at) VALUES (?, ?, ?, ?, ?)",
+                [(*row, stamp) for row in rows],
+            )
+            return
         self.session.execute(
-            stmt,
+            insert(PaperSourceModel),
             [
                 {"paper_id": p, "source_kind": k, "source_ref": s, "record_ref": r,
                  "imported_at": now}

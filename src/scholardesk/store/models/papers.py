@@ -1,8 +1,9 @@
 """Papers, their tags, where each came from (provenance), and arXiv subscriptions.
 
 Full-text search lives in ``papers_fts``, an FTS5 external-content table (trigram tokenizer,
-so Chinese substrings match) over title, abstract, authors_text, venue and notes, created and
-kept in sync by triggers in migration 0002_papers.
+so Chinese substrings match) over title and notes, and ``papers_words_fts`` (words) over
+authors, venue and abstract; both are created in migration 0002_papers. ``papers_fts`` is kept
+in sync by UPDATE/DELETE triggers and, for new rows, by ``PapersRepository`` (migration 0002a).
 """
 
 from __future__ import annotations
