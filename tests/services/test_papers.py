@@ -227,6 +227,91 @@ def test_sample_library_loads_once_and_deletes_cleanly(services: Services) -> No
     assert services.papers.count() == 2
 
 
+def _fts_consistent(db: Database) -> None:
+    """Both search indexes hold exactly one row per paper, and the trigram index matches the
+    papers table (FTS5's integrity check with rank=1 compares it with its content table)."""
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO papers_fts(papers_fts, rank) VALUES('integrity-check', 1)")
+        conn.exec_driver_sql("INSERT INTO papers_words_fts(papers_words_fts) VALUES('integrity-check')")
+        papers = conn.exec_driver_sql("SELECT count(*) FROM papers").scalar()
+        trigram = conn.exec_driver_sql("SELECT count(*) FROM papers_fts_docsize").scalar()
+        words = conn.exec_driver_sql("SELECT count(*) FROM papers_words_fts").scalar()
+    assert papers == trigram == words
+
+
+def test_search_indexes_stay_in_sync_through_import_merge_edit_and_delete(
+    services: Services, db: Database, real_fixture: Callable[[str], Path], tmp_path: Path
+) -> None:
+    svc = services.papers
+    svc.load_sample()  # sample papers carry notes: set after the insert, through the trigger
+    svc.import_files([real_fixture(f) for f in ALL_BIB + ALL_ARXIV])
+    _fts_consistent(db)
+    (bethe,) = svc.search("Bethe")
+    svc.update([bethe.id], notes="临界行为 notes")
+    merge = tmp_path / "merge.bib"
+    merge.write_text(
+        "@article{m, title={Quantum criticality for extended nodes on a Bethe lattice in the"
+        " large connectivity limit}, author={Murray, James M.}, year={2012},"
+        " eprint={1111.2011v3}, archiveprefix={arXiv}, abstract={A much longer abstract than"
+        " before: " + "words " * 400 + "}}\n",
+        encoding="utf-8",
+    )
+    assert svc.import_files([merge]).updated == 1
+    assert svc.search("临界行为")[0].id == bethe.id
+    svc.delete(svc.list_ids()[:5])
+    _fts_consistent(db)
+    assert svc.search("Bethe lattice")[0].id == bethe.id
+
+
+def _dedupe_bib(path: Path) -> Path:
+    path.write_text(
+        "@misc{a1, title={Streaming Conformer Alignment}, author={Wang, A.}, year={2023},"
+        " eprint={2301.00001v1}, archiveprefix={arXiv}}\n"
+        "@article{b, title={Robust Speech Features}, author={Li, B. and Chen, C.}, year={2020},"
+        " doi={10.5555/Robust.1}, journal={Neurocomputing}}\n"
+        "@misc{a2, title={Streaming Conformer Alignment}, author={Wang, A. and Kim, D.},"
+        " year={2023}, eprint={2301.00001v2}, archiveprefix={arXiv}, abstract={We align.}}\n"
+        "@inproceedings{b2, title={ROBUST speech-features!}, author={Li, Bo}, year={2020},"
+        " booktitle={Interspeech}, pages={1--4}}\n"
+        "@article{c, title={Unrelated Work}, author={Rossi, E.}, year={2019}}\n"
+        "@article{b3, title={Something else entirely}, author={Nguyen, F.}, year={2021},"
+        " doi={https://doi.org/10.5555/ROBUST.1}}\n"
+        "@article{d1, title={Graph Learning at Scale}, author={Kim, G.}, year={2022}}\n"
+        "@article{d2, title={Graph learning at scale}, author={Kim, Gil}, year={2022},"
+        " journal={ICLR}}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize("batch", [2, 3, 5000])
+def test_dedupe_and_merge_do_not_depend_on_batch_boundaries(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    import scholardesk.services.papers as papers_service
+
+    monkeypatch.setattr(papers_service, "BATCH", batch)
+    svc = PapersService(db)
+    bib = _dedupe_bib(tmp_path / "dupes.bib")
+    report = svc.import_files([bib])
+    assert report.errors == []
+    # a1+a2 by arXiv id, b+b2 by title+first author+year, b+b3 by DOI (any case), d1+d2 by title
+    assert report.imported == 4
+    assert report.imported + report.updated + report.skipped == 8
+    assert svc.count() == 4
+    by_title = {r.title: svc.get(r.id) for r in svc.list_papers()}
+    a = by_title["Streaming Conformer Alignment"]
+    assert (a.arxiv_id, a.arxiv_version, a.abstract) == ("2301.00001", 2, "We align.")
+    assert a.authors == ("A. Wang", "D. Kim")
+    b = by_title["Robust Speech Features"]
+    assert (b.doi, b.venue, b.extra.get("pages")) == ("10.5555/robust.1", "Neurocomputing", "1--4")
+    assert [p.record_ref for p in b.provenance] == ["b", "b2", "b3"]
+    assert by_title["Graph Learning at Scale"].venue == "ICLR"
+    _fts_consistent(db)
+    again = svc.import_files([bib])
+    assert (again.imported, again.updated, again.skipped) == (0, 0, 8)
+
+
 # -- network --------------------------------------------------------------------------------
 
 def test_add_arxiv_ids_dois_and_bad_input(
