@@ -165,7 +165,7 @@ class PoliteClient:
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
             return min(retry_after, self.policy.max_backoff_s)
-        return min(self.policy.backoff_s * (2**attempt), self.policy.max_backoff_s)
+        return float(min(self.policy.backoff_s * 2.0**attempt, self.policy.max_backoff_s))
 
     def close(self) -> None:
         self._session.close()
