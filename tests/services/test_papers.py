@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 from collections.abc import Callable
@@ -310,6 +311,7 @@ def test_dedupe_and_merge_do_not_depend_on_batch_boundaries(
     _fts_consistent(db)
     again = svc.import_files([bib])
     assert (again.imported, again.updated, again.skipped) == (0, 0, 8)
+    assert gc.isenabled()  # paused during the import only
 
 
 # -- network --------------------------------------------------------------------------------

@@ -9,10 +9,12 @@ nothing is half-written and 100,000 entries go in at thousands per second. Heavy
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -58,6 +60,20 @@ CSV_COLUMNS = (
 )
 FIRST_FETCH_LIMIT = 100  # a new subscription brings the latest 100, not the whole category
 FETCH_LIMIT = 1000
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """A bulk import allocates millions of objects and no reference cycles; the cyclic garbage
+    collector would rescan them all again and again (15% of a 100,000-entry import). Paused
+    for the import only; reference counting frees memory as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass
@@ -132,10 +148,11 @@ class PapersService:
             if not path.is_file():
                 report.errors.append(RecordError(str(path), "file", "file not found"))
                 continue
-            items, errors, skipped = self._read_file(path)
-            report.errors.extend(errors)
-            report.skipped += skipped
-            report.merge(self._store(items, progress))
+            with _cyclic_gc_paused():
+                items, errors, skipped = self._read_file(path)
+                report.errors.extend(errors)
+                report.skipped += skipped
+                report.merge(self._store(items, progress))
         report.changes = Changes.of(PAPERS) if report.imported or report.updated else Changes()
         return report
 
@@ -183,11 +200,12 @@ class PapersService:
     ) -> ImportReport:
         progress = progress or no_progress()
         report = ImportReport()
-        for start in range(0, len(items), BATCH):
-            progress.report(start, len(items), "Importing papers")
-            with self.db.transaction() as session:
-                self._store_batch(PapersRepository(session), items[start : start + BATCH],
-                                  report, is_sample)
+        with _cyclic_gc_paused():
+            for start in range(0, len(items), BATCH):
+                progress.report(start, len(items), "Importing papers")
+                with self.db.transaction() as session:
+                    self._store_batch(PapersRepository(session), items[start : start + BATCH],
+                                      report, is_sample)
         if report.imported or report.updated:
             report.changes = Changes.of(PAPERS)
         return report

@@ -183,12 +183,11 @@ class PapersRepository:
                 # SQLite's index lookups. 900 keeps under the oldest bound-parameter limit.
                 conn = self.session.connection()
                 for chunk in _chunks(unique, 900):
-                    rows = conn.exec_driver_sql(
+                    for key, pid in conn.exec_driver_sql(
                         f"SELECT {col.name}, id FROM papers WHERE {col.name} IN "
                         f"({', '.join('?' * len(chunk))}) ORDER BY id DESC",
                         tuple(chunk),
-                    )
-                    for key, pid in rows:
+                    ):
                         found[key] = pid
                 out.append(found)
                 continue
