@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import threading
@@ -56,6 +57,15 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "config"))
     monkeypatch.delenv("SCHOLARDESK_HOME", raising=False)
     monkeypatch.delenv("SCHOLARDESK_DB", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _garbage_collected_on_the_main_thread() -> Iterator[None]:
+    """As in the app (gui/gc_guard.py): no automatic cyclic gc, which could run in a worker
+    thread and destroy Qt objects there; collect between tests on the main thread instead."""
+    gc.disable()
+    yield
+    gc.collect()
 
 
 @pytest.fixture(scope="session")

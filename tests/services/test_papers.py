@@ -309,9 +309,13 @@ def test_dedupe_and_merge_do_not_depend_on_batch_boundaries(
     assert [p.record_ref for p in b.provenance] == ["b", "b2", "b3"]
     assert by_title["Graph Learning at Scale"].venue == "ICLR"
     _fts_consistent(db)
-    again = svc.import_files([bib])
+    gc.enable()  # the suite runs with automatic gc off (tests/conftest.py); the import must restore it
+    try:
+        again = svc.import_files([bib])
+        assert gc.isenabled()  # paused during the import only
+    finally:
+        gc.disable()
     assert (again.imported, again.updated, again.skipped) == (0, 0, 8)
-    assert gc.isenabled()  # paused during the import only
 
 
 # -- network --------------------------------------------------------------------------------

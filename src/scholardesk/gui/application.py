@@ -16,6 +16,7 @@ from scholardesk.core.config import Paths, remember_home
 from scholardesk.core.errors import LibraryError
 from scholardesk.core.i18n import current_language, tr
 from scholardesk.core.instance_lock import InstanceLock
+from scholardesk.gui import gc_guard
 from scholardesk.gui.errors import install_exception_hook
 from scholardesk.gui.main_window import MainWindow
 from scholardesk.gui.tasks import Task, TaskRunner
@@ -32,6 +33,7 @@ def make_qapplication() -> QApplication:
         app = QApplication(sys.argv[:1])
     app.setApplicationName("ScholarDesk")
     app.setOrganizationName("ScholarDesk")
+    gc_guard.install(app)
     return app
 
 
