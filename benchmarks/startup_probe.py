@@ -7,7 +7,7 @@ import sys
 
 from PySide6.QtCore import QTimer
 
-from scholardesk.app import open_services, resolve_paths, LaunchOptions, start_logging
+from scholardesk.app import LaunchOptions, open_services, resolve_paths, start_logging
 from scholardesk.gui.application import Session, make_qapplication
 
 options = LaunchOptions(home=sys.argv[1])

@@ -359,7 +359,7 @@ def build_tone_speller() -> dict[str, object]:
     # Class 0 is the CTC blank; class i+1 is ALPHABET[i] ("|" for the space).
     vocab = ["<blank>"] + [("|" if c == " " else c) for c in ALPHABET]
     w = np.zeros((n_bins, len(vocab)), np.float32)
-    for i, letter in enumerate(ALPHABET):
+    for i, _letter in enumerate(ALPHABET):
         w[BASE_BIN + 2 * i, i + 1] = 1.0
     bias = np.zeros(len(vocab), np.float32)
     bias[0] = 3.0  # blank wins in silence and between tones

@@ -348,11 +348,11 @@ def test_add_arxiv_ids_dois_and_bad_input(
 
 def test_add_arxiv_paper_gets_its_venue_from_crossref(db: Database, local_server: Any) -> None:
     feed = (
-        '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom">'
-        "<entry><id>http://arxiv.org/abs/2401.16650v1</id><title>A Paper</title>"
-        "<published>2024-01-30T00:00:00Z</published><author><name>Ann Example</name></author>"
-        "<arxiv:doi>10.1038/srep16696</arxiv:doi></entry></feed>"
-    ).encode()
+        b'<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom">'
+        b"<entry><id>http://arxiv.org/abs/2401.16650v1</id><title>A Paper</title>"
+        b"<published>2024-01-30T00:00:00Z</published><author><name>Ann Example</name></author>"
+        b"<arxiv:doi>10.1038/srep16696</arxiv:doi></entry></feed>"
+    )
     work = {"message": {"DOI": "10.1038/srep16696", "title": ["A Paper"], "type": "journal-article",
                         "container-title": ["Scientific Reports"]}}
     local_server.routes["/api/query"] = [(200, {}, feed)]

@@ -273,7 +273,7 @@ def _papers(ctx: CliContext, args: argparse.Namespace) -> int:
     """Papers (issue 3) × venues: each paper's raw venue string resolved to its CCF rank."""
     papers = ctx.services.papers
     venues = ctx.services.venues
-    strings = [v for v, _n in papers.distinct_venues()]  # type: ignore[attr-defined]  # PapersService.list shadows list
+    strings = [v for v, _n in papers.distinct_venues()]
     badges = venues.badges(strings)
     chosen = venues.strings_with_rank(strings, args.rank) if args.rank else strings
     ids = papers.ids_with_venues(chosen)

@@ -228,7 +228,7 @@ def parse_bibtex_entries(text: str, source: str = "") -> BibFile:
         counted[0] = offset
         return counted[1]
 
-    for i, (start, type_start, entry_type, opening, body_start) in enumerate(starts):
+    for i, (_start, type_start, entry_type, opening, body_start) in enumerate(starts):
         entry_type = entry_type.lower()
         if entry_type in _SKIPPED_TYPES:
             continue

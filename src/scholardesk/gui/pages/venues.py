@@ -436,7 +436,7 @@ class VenuesPage(Page):
             if source not in series:
                 self.curves[source].setData([], [])
                 self.curves[source].hide()
-        for i, (source, points) in enumerate(sorted(series.items())):
+        for _i, (source, points) in enumerate(sorted(series.items())):
             points.sort()
             curve = self.curves.get(source)
             if curve is None:
