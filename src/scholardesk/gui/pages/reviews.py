@@ -78,6 +78,9 @@ class SummaryCard(QFrame):
         self.warning = QLabel("")
         self.warning.setStyleSheet(WARNING_STYLE)
         self.warning.setWordWrap(True)
+        # Wrapped, so four cards fit side by side on a 1280-pixel screen.
+        self.detail.setWordWrap(True)
+        self.official.setWordWrap(True)
         for w in (self.title, self.value, self.detail, self.official, self.warning):
             layout.addWidget(w)
 
@@ -134,6 +137,10 @@ class ReviewsPage(Page):
         # --- filters ---
         self.journal = QComboBox()
         self.journal.setEditable(True)
+        self.journal.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.journal.setMinimumContentsLength(28)
         self.journal.setMinimumWidth(300)
         self.journal.lineEdit().setPlaceholderText(tr("ISSN or journal name"))
         self.journal.addItem(tr("All journals"), "")
