@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -131,10 +132,45 @@ class InspectorPanel(QWidget):
             table.setRowCount(0)
 
 
-class DemoPanel(QWidget):
+class _RunningPanel(QWidget):
+    """What the demo and benchmark panels share: one cancellable task, a status line."""
+
+    failure_text = ""
+    failure_title = ""
+    run_button: QPushButton
+    cancel_button: QPushButton
+    status: QLabel
+    model: ModelArtifact | None
+    task: Task[Any] | None
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            self._idle()
+            self.status.setText(tr("Cancelled."))
+
+    def _idle(self) -> None:
+        self.run_button.setEnabled(self.model is not None)
+        self.cancel_button.setEnabled(False)
+        self.task = None
+
+    def _failed(self, exc: BaseException) -> None:
+        from scholardesk.core.errors import Cancelled, ScholarDeskError
+        from scholardesk.gui.errors import show_error
+
+        self._idle()
+        if isinstance(exc, Cancelled):
+            return
+        self.status.setText(str(exc) if isinstance(exc, ScholarDeskError) else tr(self.failure_text))
+        show_error(self, exc, title=tr(self.failure_title))
+
+
+class DemoPanel(_RunningPanel):
     """Run the model's task on a file: top-k bars, speech segments, transcript, outputs."""
 
     finished = Signal(object)  # RunResult
+    failure_text = "The run failed."  # translated in _RunningPanel._failed
+    failure_title = "Run"
 
     def __init__(self, services: Services, provider: Callable[[], str]) -> None:
         super().__init__()
@@ -252,27 +288,6 @@ class DemoPanel(QWidget):
             .start()
         )
 
-    def cancel(self) -> None:
-        if self.task is not None:
-            self.task.cancel()
-            self._idle()
-            self.status.setText(tr("Cancelled."))
-
-    def _idle(self) -> None:
-        self.run_button.setEnabled(self.model is not None)
-        self.cancel_button.setEnabled(False)
-        self.task = None
-
-    def _failed(self, exc: BaseException) -> None:
-        from scholardesk.core.errors import Cancelled, ScholarDeskError
-        from scholardesk.gui.errors import show_error
-
-        self._idle()
-        if isinstance(exc, Cancelled):
-            return
-        self.status.setText(str(exc) if isinstance(exc, ScholarDeskError) else tr("The run failed."))
-        show_error(self, exc, title=tr("Run"))
-
     def _show(self, result: RunResult) -> None:
         self._idle()
         lines = [tr("{providers} · {ms:.2f} ms", providers=providers_text(result.providers_used),
@@ -297,8 +312,11 @@ class DemoPanel(QWidget):
         self.finished.emit(result)
 
 
-class BenchPanel(QWidget):
+class BenchPanel(_RunningPanel):
     """Warm-up, N timed runs per batch size; results table and latency plot."""
+
+    failure_text = "The benchmark failed."  # translated in _RunningPanel._failed
+    failure_title = "Benchmark"
 
     def __init__(self, services: Services, provider: Callable[[], str]) -> None:
         super().__init__()
@@ -379,27 +397,6 @@ class BenchPanel(QWidget):
             .on_failure(self._failed)
             .start()
         )
-
-    def cancel(self) -> None:
-        if self.task is not None:
-            self.task.cancel()
-            self._idle()
-            self.status.setText(tr("Cancelled."))
-
-    def _idle(self) -> None:
-        self.run_button.setEnabled(self.model is not None)
-        self.cancel_button.setEnabled(False)
-        self.task = None
-
-    def _failed(self, exc: BaseException) -> None:
-        from scholardesk.core.errors import Cancelled, ScholarDeskError
-        from scholardesk.gui.errors import show_error
-
-        self._idle()
-        if isinstance(exc, Cancelled):
-            return
-        self.status.setText(str(exc) if isinstance(exc, ScholarDeskError) else tr("The benchmark failed."))
-        show_error(self, exc, title=tr("Benchmark"))
 
     def _show(self, outcome: object) -> None:
         self._idle()

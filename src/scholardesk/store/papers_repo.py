@@ -164,6 +164,28 @@ def _like_escape(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+
+def _bibliographic_fields(m: P, tags: dict[int, tuple[str, ...]]) -> dict[str, Any]:
+    """The fields a stored paper shares with an incoming record (for Paper and PaperRecord)."""
+    return {
+        "title": m.title,
+        "authors": tuple(json.loads(m.authors_json)),
+        "year": m.year,
+        "abstract": m.abstract,
+        "doi": m.doi,
+        "arxiv_id": m.arxiv_id,
+        "arxiv_version": m.arxiv_version,
+        "categories": tuple(m.categories.split()),
+        "venue": m.venue,
+        "entry_type": m.entry_type,
+        "bibtex_key": m.bibtex_key,
+        "published": m.published,
+        "updated": m.updated,
+        "links": json.loads(m.links_json),
+        "extra": json.loads(m.extra_json),
+        "tags": tags.get(m.id, ()),
+    }
+
 class PapersRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -209,24 +231,9 @@ class PapersRepository:
         for chunk in _chunks(id_list):
             for m in self.session.scalars(select(P).where(P.id.in_(chunk))):
                 result[m.id] = PaperRecord(
-                    title=m.title,
                     source_kind="library",
                     source_ref="",
-                    authors=tuple(json.loads(m.authors_json)),
-                    year=m.year,
-                    abstract=m.abstract,
-                    doi=m.doi,
-                    arxiv_id=m.arxiv_id,
-                    arxiv_version=m.arxiv_version,
-                    categories=tuple(m.categories.split()),
-                    venue=m.venue,
-                    entry_type=m.entry_type,
-                    bibtex_key=m.bibtex_key,
-                    published=m.published,
-                    updated=m.updated,
-                    links=json.loads(m.links_json),
-                    extra=json.loads(m.extra_json),
-                    tags=tags.get(m.id, ()),
+                    **_bibliographic_fields(m, tags),
                 )
         return result
 
@@ -599,22 +606,7 @@ class PapersRepository:
             for m in self.session.scalars(select(P).where(P.id.in_(chunk))):
                 found[m.id] = Paper(
                     id=m.id,
-                    title=m.title,
-                    authors=tuple(json.loads(m.authors_json)),
-                    year=m.year,
-                    abstract=m.abstract,
-                    doi=m.doi,
-                    arxiv_id=m.arxiv_id,
-                    arxiv_version=m.arxiv_version,
-                    categories=tuple(m.categories.split()),
-                    venue=m.venue,
-                    entry_type=m.entry_type,
-                    bibtex_key=m.bibtex_key,
-                    published=m.published,
-                    updated=m.updated,
-                    links=json.loads(m.links_json),
-                    extra=json.loads(m.extra_json),
-                    tags=tags.get(m.id, ()),
+                    **_bibliographic_fields(m, tags),
                     status=m.status,
                     rating=m.rating,
                     notes=m.notes,
