@@ -31,3 +31,16 @@ def test_services_import_without_qt() -> None:
         "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_ruff_finds_nothing() -> None:
+    exe = shutil.which("ruff", path=str(Path(sys.executable).parent))
+    assert exe, "ruff is not installed (pip install -e '.[test]')"
+    result = subprocess.run(
+        [exe, "check", "src", "tests", "benchmarks", "tools"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
