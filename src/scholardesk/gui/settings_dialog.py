@@ -41,6 +41,7 @@ class SettingsDialog(QDialog):
         self.email.setPlaceholderText("name@university.edu.cn")
         self.proxy = QLineEdit(settings.proxy)
         self.proxy.setPlaceholderText("http://127.0.0.1:7890")
+        self.ccf_url = QLineEdit(settings.ccf_catalogue_url)
 
         self.crossref_rate = self._rate(settings.crossref_rate)
         self.publisher_rate = self._rate(settings.publisher_rate)
@@ -72,6 +73,7 @@ class SettingsDialog(QDialog):
         network_form.addRow(tr("Seconds between arXiv calls"), self.arxiv_interval)
         network_form.addRow(tr("Timeout"), self.timeout)
         network_form.addRow(tr("Retries"), self.retries)
+        network_form.addRow(tr("CCF catalogue address"), self.ccf_url)
 
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020")
@@ -106,6 +108,7 @@ class SettingsDialog(QDialog):
             arxiv_interval_s=self.arxiv_interval.value(),
             timeout_s=self.timeout.value(),
             max_retries=self.retries.value(),
+            ccf_catalogue_url=self.ccf_url.text().strip() or self._settings.ccf_catalogue_url,
         )
 
     def accept(self) -> None:
