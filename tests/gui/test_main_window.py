@@ -13,7 +13,7 @@ from scholardesk.core import i18n
 from scholardesk.core.errors import LibraryInUseError
 from scholardesk.core.instance_lock import InstanceLock
 from scholardesk.gui.main_window import MainWindow
-from scholardesk.gui.pages import PAGES
+from scholardesk.gui.page_registry import PAGES
 from scholardesk.gui.tasks import TaskRunner
 from scholardesk.services.context import Services
 

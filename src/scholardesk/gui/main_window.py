@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 from scholardesk import __version__
 from scholardesk.core.i18n import tr
 from scholardesk.domain.changes import Changes
-from scholardesk.gui.pages import PAGES, PageSpec
-from scholardesk.gui.pages.base import Page
+from scholardesk.gui.page_base import Page
+from scholardesk.gui.page_registry import PAGES, PageSpec
 from scholardesk.gui.settings_dialog import SettingsDialog
 from scholardesk.gui.task_status import TaskStatusWidget
 from scholardesk.gui.tasks import Task, TaskRunner

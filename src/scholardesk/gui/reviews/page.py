@@ -41,15 +41,15 @@ from scholardesk.core.errors import ScholarDeskError
 from scholardesk.core.i18n import tr
 from scholardesk.domain.reviews import INTERVALS, ArticleQuery, IntervalStats, JournalInfo
 from scholardesk.gui.errors import show_error
-from scholardesk.gui.pages.base import Page
-from scholardesk.gui.reviews_dialogs import CollectDialog, CollectRequest, ManualEntryDialog
-from scholardesk.gui.reviews_models import (
+from scholardesk.gui.page_base import Page
+from scholardesk.gui.reviews.dialogs import CollectDialog, CollectRequest, ManualEntryDialog
+from scholardesk.gui.reviews.plots import ReviewPlots
+from scholardesk.gui.reviews.table_models import (
     SORT_ROLE,
     ArticlesModel,
     StatsModel,
     interval_label,
 )
-from scholardesk.gui.reviews_plots import ReviewPlots
 from scholardesk.gui.tasks import Task
 from scholardesk.services.context import Services
 

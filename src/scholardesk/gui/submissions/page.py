@@ -28,10 +28,9 @@ from PySide6.QtWidgets import (
 
 from scholardesk.core.i18n import tr
 from scholardesk.domain.submissions import Stage, SubmissionSummary
-from scholardesk.gui.pages.base import Page
-from scholardesk.gui.submissions_chart import TimelineChart
-from scholardesk.gui.submissions_common import STUCK_BACKGROUND, WARNING_BACKGROUND, stage_label
-from scholardesk.gui.submissions_dialogs import (
+from scholardesk.gui.page_base import Page
+from scholardesk.gui.submissions.chart import TimelineChart
+from scholardesk.gui.submissions.dialogs import (
     AddEventDialog,
     AddSubmissionDialog,
     EmailDialog,
@@ -39,7 +38,8 @@ from scholardesk.gui.submissions_dialogs import (
     PasteRequest,
     ThresholdsDialog,
 )
-from scholardesk.gui.submissions_model import DAYS_COLUMN, SORT_ROLE, SubmissionsTableModel
+from scholardesk.gui.submissions.stages import STUCK_BACKGROUND, WARNING_BACKGROUND, stage_label
+from scholardesk.gui.submissions.table_model import DAYS_COLUMN, SORT_ROLE, SubmissionsTableModel
 from scholardesk.gui.tasks import Task
 from scholardesk.services.context import Services
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from scholardesk.gui.pages.experiments import ExperimentsPage
+from scholardesk.gui.experiments.page import ExperimentsPage
 from scholardesk.gui.tasks import TaskRunner
 from scholardesk.services.context import Services
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "experiments"
+DATA = Path(__file__).resolve().parents[2] / "data" / "experiments"
 
 
 @pytest.fixture

@@ -43,10 +43,11 @@ from scholardesk.domain.venues import (
     VenueMatch,
     category_label,
 )
-from scholardesk.gui.pages.base import Page
+from scholardesk.gui.page_base import Page
 from scholardesk.gui.tasks import Task
-from scholardesk.gui.venues_dialogs import MetricDialog
-from scholardesk.gui.venues_models import (
+from scholardesk.gui.venues.dialogs import MetricDialog
+from scholardesk.gui.venues.review_summary import ReviewSummaryLabel
+from scholardesk.gui.venues.table_models import (
     RANK_COLORS,
     DeadlineTableModel,
     MetricsTableModel,
@@ -55,7 +56,6 @@ from scholardesk.gui.venues_models import (
     kind_label,
     metric_label,
 )
-from scholardesk.gui.venues_review_summary import ReviewSummaryLabel
 from scholardesk.services.context import Services
 from scholardesk.services.reviews import JournalSummary
 

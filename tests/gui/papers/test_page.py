@@ -12,12 +12,12 @@ import pytest
 pytest.importorskip("PySide6")
 
 from scholardesk.domain.papers import PaperRecord  # noqa: E402
-from scholardesk.gui.papers_model import PAGE  # noqa: E402
+from scholardesk.gui.papers.table_model import PAGE  # noqa: E402
 from scholardesk.gui.tasks import TaskRunner  # noqa: E402
 from scholardesk.services.context import Services  # noqa: E402
 
 pytestmark = pytest.mark.gui
-DATA = Path(__file__).resolve().parents[1] / "data" / "papers"
+DATA = Path(__file__).resolve().parents[2] / "data" / "papers"
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def runner(qtbot: Any) -> Iterator[TaskRunner]:
 
 
 def make_page(services: Services, qtbot: Any, runner: TaskRunner) -> Any:
-    from scholardesk.gui.pages.papers import PapersPage
+    from scholardesk.gui.papers.page import PapersPage
 
     page = PapersPage(services)
     runner.changes_applied.connect(page.on_changes)  # what the main window does
@@ -109,7 +109,7 @@ def test_import_shows_per_record_results(services: Services, qtbot: Any, runner:
         "line 9 (broken_brace)", "line 14 (missing_comma)", "line 19 (notitle)"
     ]
     assert page.model.rowCount() == 2
-    from scholardesk.gui.papers_dialogs import ImportResultDialog
+    from scholardesk.gui.papers.dialogs import ImportResultDialog
 
     dialog = ImportResultDialog(report, "Import")
     qtbot.addWidget(dialog)

@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from scholardesk.core.i18n import tr
 from scholardesk.domain.submissions import SubmissionSummary
-from scholardesk.gui.submissions_common import STUCK_BACKGROUND, WARNING_BACKGROUND, stage_label
+from scholardesk.gui.submissions.stages import STUCK_BACKGROUND, WARNING_BACKGROUND, stage_label
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 

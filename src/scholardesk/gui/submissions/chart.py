@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from scholardesk.core.i18n import tr
 from scholardesk.domain.submissions import StageSpan, Timeline
-from scholardesk.gui.submissions_common import stage_colour, stage_label
+from scholardesk.gui.submissions.stages import stage_colour, stage_label
 
 ROW_HEIGHT = 22
 TOP = 8

@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 
 from scholardesk.core.i18n import tr
 from scholardesk.domain.models import PROVIDER_CHOICES, ModelArtifact, ModelInfo
-from scholardesk.gui.models_panels import BenchPanel, DemoPanel, InspectorPanel
-from scholardesk.gui.models_table import ModelsTableModel
-from scholardesk.gui.pages.base import Page
+from scholardesk.gui.models.panels import BenchPanel, DemoPanel, InspectorPanel
+from scholardesk.gui.models.table_model import ModelsTableModel
+from scholardesk.gui.page_base import Page
 from scholardesk.gui.tasks import Task
 from scholardesk.services.context import Services
 

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 
 from scholardesk.domain.venues import DeadlineRow
-from scholardesk.gui.pages.venues import VenuesPage
 from scholardesk.gui.tasks import TaskRunner
-from scholardesk.gui.venues_models import countdown_text
+from scholardesk.gui.venues.page import VenuesPage
+from scholardesk.gui.venues.table_models import countdown_text
 from scholardesk.services.context import Services
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "venues"
+DATA = Path(__file__).resolve().parents[2] / "data" / "venues"
 
 
 @pytest.fixture
@@ -137,7 +137,7 @@ def test_empty_library_offers_the_import(services: Services, runner: TaskRunner,
 def test_papers_page_shows_ccf_badges_and_filters_by_rank(services: Services, runner: TaskRunner,
                                                          qtbot: Any) -> None:
     """Venues × papers: the Papers page's CCF rank filter and detail badge."""
-    from scholardesk.gui.pages.papers import PapersPage
+    from scholardesk.gui.papers.page import PapersPage
 
     services.venues.load_sample()
     services.papers.load_sample()

@@ -12,14 +12,14 @@ import pytest
 from PySide6.QtCore import Qt
 
 from scholardesk.domain.submissions import Stage
-from scholardesk.gui.pages.submissions import SubmissionsPage
-from scholardesk.gui.submissions_common import STUCK_BACKGROUND
-from scholardesk.gui.submissions_dialogs import EmailDialog, PasteHistoryDialog
-from scholardesk.gui.submissions_model import DAYS_COLUMN
+from scholardesk.gui.submissions.dialogs import EmailDialog, PasteHistoryDialog
+from scholardesk.gui.submissions.page import SubmissionsPage
+from scholardesk.gui.submissions.stages import STUCK_BACKGROUND
+from scholardesk.gui.submissions.table_model import DAYS_COLUMN
 from scholardesk.gui.tasks import TaskRunner
 from scholardesk.services.context import Services
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "submissions"
+DATA = Path(__file__).resolve().parents[2] / "data" / "submissions"
 
 
 @pytest.fixture

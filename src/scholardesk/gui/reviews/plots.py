@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor
 
 from scholardesk.core.i18n import tr
 from scholardesk.domain.reviews import IntervalStats
-from scholardesk.gui.reviews_models import interval_label
+from scholardesk.gui.reviews.table_models import interval_label
 
 pg.setConfigOptions(antialias=True, background="w", foreground="k")
 

@@ -42,7 +42,7 @@ from scholardesk.domain.submissions import (
     Submission,
     normalise_status,
 )
-from scholardesk.gui.submissions_common import stage_label
+from scholardesk.gui.submissions.stages import stage_label
 
 ERROR_COLOUR = QColor("#c62828")
 WARNING_COLOUR = QColor("#8a6d00")

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from scholardesk.gui.pages.models import ModelsPage
+from scholardesk.gui.models.page import ModelsPage
 from scholardesk.gui.tasks import TaskRunner
 from scholardesk.services.context import Services
 
 pytestmark = pytest.mark.gui
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 DATA = REPO / "tests" / "data" / "models"
 
 

@@ -36,9 +36,9 @@ from scholardesk.core.i18n import tr
 from scholardesk.domain.changes import Changes
 from scholardesk.domain.importing import ImportReport
 from scholardesk.domain.papers import LINK_KINDS, READING_STATUSES, Paper, PaperFilter
-from scholardesk.gui.pages.base import Page
-from scholardesk.gui.papers_dialogs import AddPapersDialog, ImportResultDialog, SubscriptionsDialog
-from scholardesk.gui.papers_model import COLUMNS, PapersTableModel, status_label
+from scholardesk.gui.page_base import Page
+from scholardesk.gui.papers.dialogs import AddPapersDialog, ImportResultDialog, SubscriptionsDialog
+from scholardesk.gui.papers.table_model import COLUMNS, PapersTableModel, status_label
 from scholardesk.gui.tasks import Task
 from scholardesk.services.context import Services
 from scholardesk.services.papers import Facets

@@ -33,13 +33,13 @@ from PySide6.QtWidgets import (
 
 from scholardesk.core.i18n import tr
 from scholardesk.domain.experiments import ExperimentImportReport
-from scholardesk.gui.experiments_dialogs import LogTemplateDialog, PasteTableDialog
-from scholardesk.gui.experiments_models import (
+from scholardesk.gui.experiments.dialogs import LogTemplateDialog, PasteTableDialog
+from scholardesk.gui.experiments.table_models import (
     ExperimentSnapshot,
     LeaderboardModel,
     RunsModel,
 )
-from scholardesk.gui.pages.base import Page
+from scholardesk.gui.page_base import Page
 from scholardesk.gui.plots import CurvePlot, curve_items, draw_bars, draw_scatter, export_plot
 from scholardesk.gui.tasks import Task
 from scholardesk.services.context import Services

@@ -24,20 +24,20 @@ class PageSpec:
 
 
 PAGES: list[PageSpec] = [
-    PageSpec("papers", lambda: tr("Papers"), "scholardesk.gui.pages.papers:PapersPage"),
-    PageSpec("venues", lambda: tr("Venues"), "scholardesk.gui.pages.venues:VenuesPage"),
-    PageSpec("reviews", lambda: tr("Review times"), "scholardesk.gui.pages.reviews:ReviewsPage"),
+    PageSpec("papers", lambda: tr("Papers"), "scholardesk.gui.papers.page:PapersPage"),
+    PageSpec("venues", lambda: tr("Venues"), "scholardesk.gui.venues.page:VenuesPage"),
+    PageSpec("reviews", lambda: tr("Review times"), "scholardesk.gui.reviews.page:ReviewsPage"),
     PageSpec(
         "submissions",
         lambda: tr("Submissions"),
-        "scholardesk.gui.pages.submissions:SubmissionsPage",
+        "scholardesk.gui.submissions.page:SubmissionsPage",
     ),
     PageSpec(
         "experiments",
         lambda: tr("Experiments"),
-        "scholardesk.gui.pages.experiments:ExperimentsPage",
+        "scholardesk.gui.experiments.page:ExperimentsPage",
     ),
-    PageSpec("models", lambda: tr("Models"), "scholardesk.gui.pages.models:ModelsPage"),
+    PageSpec("models", lambda: tr("Models"), "scholardesk.gui.models.page:ModelsPage"),
 ]
 
 

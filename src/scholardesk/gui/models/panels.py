@@ -44,8 +44,8 @@ from scholardesk.domain.models import (
     RunResult,
     parse_batches,
 )
-from scholardesk.gui.models_plots import BenchPlot, TopKPlot, WaveformPlot
-from scholardesk.gui.models_table import human_count, task_title
+from scholardesk.gui.models.plots import BenchPlot, TopKPlot, WaveformPlot
+from scholardesk.gui.models.table_model import human_count, task_title
 from scholardesk.gui.tasks import Task
 from scholardesk.services.context import Services
 

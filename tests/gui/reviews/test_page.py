@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from scholardesk.gui.pages.reviews import ReviewsPage
-from scholardesk.gui.reviews_dialogs import CollectDialog, CollectRequest, ManualEntryDialog
+from scholardesk.gui.reviews.dialogs import CollectDialog, CollectRequest, ManualEntryDialog
+from scholardesk.gui.reviews.page import ReviewsPage
 from scholardesk.gui.tasks import TaskRunner
 from scholardesk.services.context import Services
 from scholardesk.services.reviews import ReviewsService

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 from scholardesk.domain.changes import REVIEWS, Changes
-from scholardesk.gui.pages.venues import VenuesPage
 from scholardesk.gui.tasks import TaskRunner
+from scholardesk.gui.venues.page import VenuesPage
 from scholardesk.services.context import Services
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 ECOLOGY = "crossref/habanero_works_query_ecology_author_boettiger_20items.json"
 
 

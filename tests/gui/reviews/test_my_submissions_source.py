@@ -8,11 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from scholardesk.gui.pages.reviews import ReviewsPage
+from scholardesk.gui.reviews.page import ReviewsPage
 from scholardesk.gui.tasks import TaskRunner
 from scholardesk.services.context import Services
 
-SUBMISSIONS = Path(__file__).resolve().parents[1] / "data" / "submissions"
+SUBMISSIONS = Path(__file__).resolve().parents[2] / "data" / "submissions"
 ECOLOGY = "crossref/habanero_works_query_ecology_author_boettiger_20items.json"
 
 

@@ -1,0 +1,1 @@
+"""The Review times area of the window: its page and the widgets only it uses."""

@@ -1,0 +1,1 @@
+"""The Venues area of the window: its page and the widgets only it uses."""
