@@ -32,7 +32,11 @@ def catalogue(services: Services, request: pytest.FixtureRequest,
     parsed = _ccf_tests.parsed_catalogue(request.config)
     monkeypatch.setattr(ccf_pdf, "parse_ccf_pdf", lambda path, progress=None: parsed)
     report = services.venues.import_ccf(_ccf_tests.ccf_pdf_path())
-    assert (report.imported, report.updated, report.removed) == (642, 4, 3)
+    # counts are venues, relative to the (empty) library: the four venues listed in two
+    # categories are added once, not "updated"; the three rows the PDF strikes out are not
+    # "removed" from a library that never had them
+    assert (report.imported, report.updated, report.skipped, report.removed) == (642, 0, 0, 0)
+    assert report.struck_out == 3
     assert report.counts["conference AI A"] == 7 and report.counts["journal AI C"] == 37
     return services
 
@@ -46,9 +50,21 @@ def test_catalogue_import_and_reimport(catalogue: Services) -> None:
     assert sorted((r.category, r.rank) for r in tomm.ccf_all) == [("CG", "B"), ("NW", "B")]
     assert [v.abbr for v in svc.list(VenueFilter(category="NW", search="TOMM"))] == ["TOMM"]
     again = svc.import_ccf(_ccf_tests.ccf_pdf_path())
-    assert (again.imported, again.updated, again.skipped) == (0, 0, 646)
+    assert (again.imported, again.updated, again.skipped, again.removed) == (0, 0, 642, 0)
     assert svc.count() == 642
     assert len(svc.list(VenueFilter(publisher="Springer"))) > 50
+
+
+def test_a_catalogue_that_no_longer_lists_a_venue_reports_it_removed(
+    catalogue: Services, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed = _ccf_tests.parsed_catalogue(request.config)
+    smaller = ccf_pdf.CcfParseResult(
+        entries=[e for e in parsed.entries if e.abbr != "IJCAI"], removed=parsed.removed)
+    monkeypatch.setattr(ccf_pdf, "parse_ccf_pdf", lambda path, progress=None: smaller)
+    report = catalogue.venues.import_ccf(_ccf_tests.ccf_pdf_path())
+    assert (report.imported, report.updated, report.skipped, report.removed) == (0, 0, 641, 1)
+    assert catalogue.venues.rank_for("IJCAI") is None
 
 
 def test_match_and_rank_for(catalogue: Services) -> None:
@@ -67,7 +83,7 @@ def test_catalogue_csv_export_and_reimport(catalogue: Services, tmp_path: Path) 
     out = tmp_path / "ccf.csv"
     assert catalogue.venues.export_ccf(out) == 646
     report = catalogue.venues.import_ccf(out)
-    assert (report.imported, report.updated, report.skipped, report.errors) == (0, 0, 646, [])
+    assert (report.imported, report.updated, report.skipped, report.errors) == (0, 0, 642, [])
     # a correction in the CSV (a publisher) is one update
     text = out.read_text(encoding="utf-8").replace(
         "Conference on Neural Information Processing Systems,MIT Press",
@@ -157,6 +173,48 @@ def test_ics_export(services: Services, tmp_path: Path) -> None:
     assert services.venues.write_ics(rows, out) == 5
     text = out.read_bytes().decode()
     assert text.count("BEGIN:VEVENT") == 5 and "\r\n" in text
+
+
+def _ica3pp_folder(tmp_path: Path, extra_row: bool = False) -> Path:
+    spec = importlib.util.spec_from_file_location(
+        "venues_ccfddl_tests_s", Path(__file__).resolve().parents[1] / "sources" / "test_ccfddl.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text: str = module.ICA3PP_SHAPED
+    if extra_row:  # two timeline rows with the same deadline (two tracks)
+        text = text.replace("        - deadline: '2026-05-01 23:59:59'\n",
+                            "        - deadline: '2026-05-01 23:59:59'\n          comment: main\n"
+                            "        - deadline: '2026-05-01 23:59:59'\n          comment: short\n")
+    folder = tmp_path / "ccf-deadlines" / "conference" / "DS"
+    folder.mkdir(parents=True)
+    (folder / "ica3pp.yml").write_text(text, encoding="utf-8")
+    return folder.parent.parent
+
+
+def test_every_year_of_a_file_that_reuses_one_id_is_kept(services: Services, tmp_path: Path) -> None:
+    folder = _ica3pp_folder(tmp_path)
+    report = services.venues.sync_deadlines(folder)
+    assert (report.imported, report.updated, report.skipped, report.errors) == (4, 0, 0, [])
+    rows = services.venues.deadlines(after=datetime(2020, 1, 1, tzinfo=UTC))
+    assert [(r.venue, r.year) for r in rows] == [("ICA3PP", y) for y in (2023, 2024, 2025, 2026)]
+    again = services.venues.sync_deadlines(folder)
+    assert (again.imported, again.updated, again.skipped) == (0, 0, 4)
+
+
+def test_ics_uids_are_unique_and_the_same_in_every_export(
+    services: Services, tmp_path: Path
+) -> None:
+    services.venues.sync_deadlines(_ica3pp_folder(tmp_path, extra_row=True))
+    rows = services.venues.deadlines(after=datetime(2020, 1, 1, tzinfo=UTC))
+    assert len(rows) == 5
+    uids = []
+    for name in ("a.ics", "b.ics"):
+        services.venues.write_ics(rows, tmp_path / name)
+        text = (tmp_path / name).read_bytes().decode("utf-8").replace("\r\n ", "")
+        uids.append([line for line in text.split("\r\n") if line.startswith("UID:")])
+    assert len(uids[0]) == 5 and len(set(uids[0])) == 5
+    assert uids[0] == uids[1]
 
 
 def test_sample_load_and_delete(services: Services) -> None:

@@ -98,3 +98,41 @@ def test_a_missing_folder(tmp_path: Path) -> None:
         read_path(tmp_path / "nope")
     with pytest.raises(InputError):
         read_path(tmp_path)
+
+
+# conference/DS/ica3pp.yml in ccf-deadlines: one ``id`` for every year
+ICA3PP_SHAPED = """\
+- title: ICA3PP
+  description: International Conference on Algorithms and Architectures for Parallel Processing
+  sub: DS
+  rank:
+    ccf: C
+  dblp: ica3pp
+  confs:
+""" + "".join(
+    f"""    - year: {year}
+      id: ica3pp
+      link: https://ica3pp.example.org/{year}
+      timeline:
+        - deadline: '{year}-05-01 23:59:59'
+      timezone: UTC-12
+      date: October, {year}
+      place: Somewhere
+"""
+    for year in (2023, 2024, 2025, 2026)
+)
+
+
+def test_a_file_that_reuses_one_id_keeps_every_year_as_its_own_edition() -> None:
+    records, errors = parse_conferences(ICA3PP_SHAPED, "conference/DS/ica3pp.yml")
+    assert errors == []
+    editions = records[0].editions
+    assert [(e.year, e.edition_id) for e in editions] == [
+        (2023, "ica3pp"), (2024, "ica3pp"), (2025, "ica3pp"), (2026, "ica3pp")]
+
+
+def test_the_same_year_and_id_twice_are_two_editions() -> None:
+    text = ICA3PP_SHAPED.replace("year: 2024", "year: 2023")
+    records, _ = parse_conferences(text, "x.yml")
+    assert [(e.year, e.edition_id) for e in records[0].editions][:2] == [
+        (2023, "ica3pp"), (2023, "ica3pp-2")]

@@ -7,6 +7,7 @@ import csv
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scholardesk.cli.common import (
     EXIT_FAILED,
@@ -19,6 +20,9 @@ from scholardesk.core.errors import InputError, NotFoundError
 from scholardesk.core.i18n import tr
 from scholardesk.domain.importing import ImportReport
 from scholardesk.domain.venues import KINDS, METRICS, RANKS, normalise_category
+
+if TYPE_CHECKING:
+    from scholardesk.services.venues import CcfImportReport
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -112,14 +116,20 @@ def _report(report: ImportReport, as_json: bool, extra: dict[str, object] | None
     return EXIT_FAILED if report.errors else EXIT_OK
 
 
+def _ccf_report(report: CcfImportReport, as_json: bool) -> int:
+    if not as_json and (report.removed or report.struck_out):
+        print(tr("{removed} venues no longer listed (rank removed); {struck} rows struck out "
+                 "in the catalogue itself (not imported).",
+                 removed=report.removed, struck=report.struck_out))
+    return _report(report, as_json)
+
+
 def _import_ccf(ctx: CliContext, args: argparse.Namespace) -> int:
-    report = ctx.services.venues.import_ccf(args.file, ctx.progress())
-    return _report(report, args.json, {"removed": report.removed})
+    return _ccf_report(ctx.services.venues.import_ccf(args.file, ctx.progress()), args.json)
 
 
 def _download_ccf(ctx: CliContext, args: argparse.Namespace) -> int:
-    report = ctx.services.venues.download_ccf(args.url, ctx.progress())
-    return _report(report, args.json, {"removed": report.removed})
+    return _ccf_report(ctx.services.venues.download_ccf(args.url, ctx.progress()), args.json)
 
 
 def _export_ccf(ctx: CliContext, args: argparse.Namespace) -> int:

@@ -289,6 +289,17 @@ class DeadlineRow:
     date_text: str = ""
     comment: str = ""
     ccf_rank: str = ""
+    edition_id: str = ""  # the data's id of the edition (e.g. "nips25")
+    seq: int = 0  # n-th deadline of this kind in the edition's timeline
+
+    @property
+    def uid(self) -> str:
+        """A calendar UID unique per deadline and the same in every export: venue, year,
+        edition id, kind and position in the timeline (not the date, so a moved deadline
+        updates its event instead of adding one)."""
+        key = re.sub(r"[^A-Za-z0-9]+", "-",
+                     f"{self.venue}-{self.year}-{self.edition_id}-{self.kind}-{self.seq}")
+        return f"{key.strip('-').lower()}@scholardesk"
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -367,12 +378,16 @@ def deadlines_to_ics(rows: list[DeadlineRow], now: datetime | None = None) -> st
         "METHOD:PUBLISH",
         "X-WR-CALNAME:Conference deadlines",
     ]
+    used: dict[str, int] = {}
     for row in rows:
         if row.deadline_utc is None:
             continue
+        uid = row.uid
+        used[uid] = used.get(uid, 0) + 1
+        if used[uid] > 1:  # rows built by hand without edition or position
+            uid = uid.replace("@", f"-{used[uid]}@", 1)
         when = row.deadline_utc.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
         label = "abstract deadline" if row.kind == ABSTRACT else "paper deadline"
-        uid_key = re.sub(r"[^A-Za-z0-9]+", "-", f"{row.venue}-{row.year}-{row.kind}-{when}")
         description = f"{row.local_text} ({row.timezone})"
         if row.comment:
             description += f" — {row.comment}"
@@ -380,7 +395,7 @@ def deadlines_to_ics(rows: list[DeadlineRow], now: datetime | None = None) -> st
             description += f"\nCCF {row.ccf_rank}"
         lines += [
             "BEGIN:VEVENT",
-            f"UID:{uid_key.lower()}@scholardesk",
+            f"UID:{uid}",
             f"DTSTAMP:{stamp}",
             f"DTSTART:{when}",
             f"DTEND:{when}",

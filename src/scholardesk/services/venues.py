@@ -60,12 +60,19 @@ __all__ = ["CcfImportReport", "VenueFilter", "VenuesService"]
 
 @dataclass
 class CcfImportReport(ImportReport):
-    removed: int = 0  # rows the catalogue strikes out (not imported)
-    counts: dict[str, int] = field(default_factory=dict)  # "journal AI A" → n
+    """Counts of venues relative to what the library held: ``imported`` venues added,
+    ``updated`` venues whose fields or ranks changed, ``skipped`` venues unchanged,
+    ``removed`` venues whose rank of this edition the catalogue no longer lists.
+    ``struck_out``: rows the catalogue itself strikes out (shown, never imported)."""
+
+    removed: int = 0
+    struck_out: int = 0
+    counts: dict[str, int] = field(default_factory=dict)  # "journal AI A" → rows
 
     def to_json(self) -> dict[str, object]:
         data = super().to_json()
         data["removed"] = self.removed
+        data["struck_out"] = self.struck_out
         return data
 
 
@@ -146,13 +153,13 @@ class VenuesService:
             raise InputError(f"{path} does not exist.", "Choose the CCF catalogue PDF or CSV.")
         with path.open("rb") as fh:
             is_pdf = b"%PDF" in fh.read(1024)
-        removed = 0
+        struck = 0
         errors: list[RecordError] = []
         if is_pdf:
             from scholardesk.sources.ccf_pdf import parse_ccf_pdf
 
             parsed = parse_ccf_pdf(path, progress)
-            entries, removed = parsed.entries, len(parsed.removed)
+            entries, struck = parsed.entries, len(parsed.removed)
         elif path.suffix.lower() in (".csv", ".txt"):
             from scholardesk.sources.venue_metrics_csv import read_catalogue
 
@@ -162,9 +169,10 @@ class VenuesService:
                 f"{path.name} is neither a PDF nor a CSV file.",
                 "Choose the official CCF catalogue PDF or a catalogue CSV.",
             )
-        report = self._store_entries(entries, progress)
+        # the PDF is the whole edition: its ranks no longer listed are removed
+        report = self._store_entries(entries, progress, complete=is_pdf)
         report.errors.extend(errors)
-        report.removed = removed
+        report.struck_out = struck
         return report
 
     def import_ccf_entries(
@@ -174,19 +182,36 @@ class VenuesService:
         return self._store_entries(entries, progress or no_progress())
 
     def _store_entries(
-        self, entries: Sequence[CcfEntry], progress: Progress, sample: bool = False
+        self, entries: Sequence[CcfEntry], progress: Progress, sample: bool = False,
+        complete: bool = False,
     ) -> CcfImportReport:
         report = CcfImportReport()
         seen: set[int] = set()
+        outcomes: dict[int, str] = {}  # venue id → its strongest outcome in this import
+        strength = {"skipped": 0, "updated": 1, "imported": 2}
+        kept: dict[str, set[tuple[int, str]]] = {}
         with self.db.transaction() as session:
             repo = VenuesRepository(session)
             for i, entry in enumerate(entries):
                 if i % 50 == 0:
                     progress.report(i, len(entries), "Saving the catalogue")
-                outcome = repo.upsert_ccf_entry(entry, sample=sample, seen=seen)
-                setattr(report, outcome, getattr(report, outcome) + 1)
+                venue_id, outcome = repo.upsert_ccf_entry_of(entry, sample=sample, seen=seen)
+                if strength[outcome] > strength[outcomes.get(venue_id, "skipped")] or (
+                    venue_id not in outcomes
+                ):
+                    outcomes[venue_id] = outcome
+                kept.setdefault(entry.edition, set()).add((venue_id, entry.category))
                 key = f"{entry.kind} {entry.category} {entry.rank}"
                 report.counts[key] = report.counts.get(key, 0) + 1
+            if complete:
+                for edition, keep in kept.items():
+                    lost = repo.remove_ccf_ranks_except(edition, keep)
+                    report.removed += len(lost - set(outcomes))
+                    for venue_id in lost & set(outcomes):
+                        if outcomes[venue_id] == "skipped":
+                            outcomes[venue_id] = "updated"
+        for outcome in outcomes.values():
+            setattr(report, outcome, getattr(report, outcome) + 1)
         report.changes = Changes.of(VENUES)
         self._invalidate()
         return report
@@ -430,7 +455,7 @@ class VenuesService:
                 repo.upsert_metric(VenueMetric(
                     venue.id, int(m["year"]), m["source"], m["metric"], m["value"],
                     metric_number(m["metric"], m["value"]), m.get("note", ""),
-                ))
+                ), sample=True)
 
     def delete_sample(self) -> int:
         with self.db.transaction() as session:

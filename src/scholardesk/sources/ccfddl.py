@@ -147,6 +147,7 @@ def _conference(item: dict[str, Any], source: str) -> ConferenceRecord:
         raise ValueError("missing 'title'")
     rank = item.get("rank") or {}
     editions: list[ConferenceEdition] = []
+    keys: set[tuple[int, str]] = set()
     for conf in item.get("confs") or []:
         if not isinstance(conf, dict):
             raise ValueError("an entry of 'confs' is not a mapping")
@@ -174,10 +175,17 @@ def _conference(item: dict[str, Any], source: str) -> ConferenceRecord:
                              counters[kind])
                 )
                 counters[kind] += 1
+        # an edition is its year and id: ica3pp.yml uses ``id: ica3pp`` for every year
+        edition_id = str(conf.get("id") or f"{title.lower()}{year % 100:02d}")
+        base, n = edition_id, 1
+        while (year, edition_id) in keys:  # the same year and id twice: keep both
+            n += 1
+            edition_id = f"{base}-{n}"
+        keys.add((year, edition_id))
         editions.append(
             ConferenceEdition(
                 title=title, year=year,
-                edition_id=str(conf.get("id") or f"{title.lower()}{year % 100:02d}"),
+                edition_id=edition_id,
                 link=str(conf.get("link") or ""), date_text=str(conf.get("date") or ""),
                 place=str(conf.get("place") or ""), timezone=tz_name,
                 deadlines=tuple(deadlines),

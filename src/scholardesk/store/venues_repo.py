@@ -87,10 +87,18 @@ class VenuesRepository:
     def upsert_ccf_entry(
         self, entry: CcfEntry, sample: bool = False, seen: set[int] | None = None
     ) -> str:
-        """Insert or update one catalogue row; returns "imported", "updated" or "skipped".
+        """Insert or update one catalogue row; returns "imported", "updated" or "skipped"
+        for the row's venue (see ``upsert_ccf_entry_of``)."""
+        return self.upsert_ccf_entry_of(entry, sample, seen)[1]
+
+    def upsert_ccf_entry_of(
+        self, entry: CcfEntry, sample: bool = False, seen: set[int] | None = None
+    ) -> tuple[int, str]:
+        """Insert or update one catalogue row: (venue id, "imported" | "updated" | "skipped").
 
         ``seen``: venues already written by this import. A venue listed in two categories
-        (TOMM, DKE, IPL, IJIS) gets its second rank without its fields being rewritten."""
+        (TOMM, DKE, IPL, IJIS) gets its second rank without its fields being rewritten; the
+        outcome then says only whether that rank was new or changed."""
         row = self._find(entry.kind, entry.name, entry.abbr, entry.dblp_key)
         outcome = "skipped"
         if row is not None and seen is not None and row.id in seen:
@@ -138,7 +146,18 @@ class VenuesRepository:
             rank.rank, rank.note = entry.rank, entry.note
             if outcome == "skipped":
                 outcome = "updated"
-        return outcome
+        return row.id, outcome
+
+    def remove_ccf_ranks_except(self, edition: str, keep: set[tuple[int, str]]) -> set[int]:
+        """Delete this edition's ranks whose (venue id, category) is not in ``keep`` (a full
+        catalogue re-import that no longer lists them); the venues that lost a rank."""
+        rows = self.session.scalars(select(CcfRankRow).where(CcfRankRow.edition == edition)).all()
+        lost: set[int] = set()
+        for rank in rows:
+            if (rank.venue_id, rank.category) not in keep:
+                lost.add(rank.venue_id)
+                self.session.delete(rank)
+        return lost
 
     def ensure_conference(
         self, title: str, description: str, dblp: str = "", venue_id: int | None = None
@@ -148,6 +167,8 @@ class VenuesRepository:
             return venue_id
         dblp_key = f"conf/{dblp}" if dblp else ""
         row = self._find(CONFERENCE, description or title, title, dblp_key)
+        if row is not None and row.is_sample:
+            row.is_sample = False  # the user's deadline import adopts the sample venue
         if row is None:
             row = VenueRow(
                 kind=CONFERENCE, abbr=title, name=description or title,
@@ -231,6 +252,8 @@ class VenuesRepository:
         )
 
     def add_alias(self, venue_id: int, alias: str, source: str = "user") -> bool:
+        if source == "user":
+            self.adopt(venue_id)
         key = normalise_name(alias)
         if not key:
             return False
@@ -244,7 +267,15 @@ class VenuesRepository:
         return True
 
     # -- metrics -----------------------------------------------------------------------------
-    def upsert_metric(self, m: VenueMetric) -> str:
+    def adopt(self, venue_id: int) -> None:
+        """A user action touched this venue: it is the user's now (no sample mark)."""
+        row = self.session.get(VenueRow, venue_id)
+        if row is not None and row.is_sample:
+            row.is_sample = False
+
+    def upsert_metric(self, m: VenueMetric, sample: bool = False) -> str:
+        if not sample:
+            self.adopt(m.venue_id)
         row = self.session.scalars(
             select(VenueMetricRow).where(
                 VenueMetricRow.venue_id == m.venue_id, VenueMetricRow.year == m.year,
@@ -288,6 +319,7 @@ class VenuesRepository:
         row = self.session.scalars(
             select(ConferenceEditionRow).where(
                 ConferenceEditionRow.venue_id == venue_id,
+                ConferenceEditionRow.year == ed.year,
                 ConferenceEditionRow.edition_id == ed.edition_id,
             )
         ).first()
@@ -300,7 +332,7 @@ class VenuesRepository:
             self.session.flush()
             outcome = "imported"
         else:
-            for attr, value in (("year", ed.year), ("link", ed.link), ("date_text", ed.date_text),
+            for attr, value in (("link", ed.link), ("date_text", ed.date_text),
                                 ("place", ed.place), ("timezone", ed.timezone)):
                 if getattr(row, attr) != value:
                     setattr(row, attr, value)
@@ -363,7 +395,8 @@ class VenuesRepository:
                 venue=v.abbr or v.name, venue_id=v.id, year=e.year, kind=d.kind,
                 deadline_utc=_aware(d.deadline_utc), timezone=d.timezone,
                 local_text=d.local_text, link=e.link, place=e.place, date_text=e.date_text,
-                comment=d.comment, ccf_rank=ranks.get(v.id, ""),
+                comment=d.comment, ccf_rank=ranks.get(v.id, ""), edition_id=e.edition_id,
+                seq=d.seq,
             )
             for d, e, v in self.session.execute(stmt)
         ]

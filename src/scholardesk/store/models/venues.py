@@ -86,8 +86,12 @@ class VenueMetricRow(Base):
 
 class ConferenceEditionRow(Base):
     __tablename__ = "conference_editions"
+    # an edition is its venue and year (and the data's id when two share a year): one file
+    # may use one id for every year (ica3pp)
     __table_args__ = (
-        UniqueConstraint("venue_id", "edition_id", name="uq_conference_editions_venue_edition"),
+        UniqueConstraint(
+            "venue_id", "year", "edition_id", name="uq_conference_editions_venue_year_edition"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
