@@ -306,7 +306,7 @@ class PapersService:
             if item.notes:
                 user["notes"] = item.notes
             if user:
-                repo.set_fields([pid], **user)
+                repo.set_fields([pid], **user, is_sample=is_sample)
         if existing_incoming:
             current = repo.records(existing_incoming)
             for pid, incoming in existing_incoming.items():

@@ -332,7 +332,7 @@ class SubmissionsService:
                     if repo.has_event(sub_id, event.date, event.raw):
                         skipped += 1
                         continue
-                    event_id = repo.add_event(sub_id, event)
+                    event_id = repo.add_event(sub_id, event, adopt=not is_sample)
                     stored.append(
                         SubmissionEvent(
                             event.date, event.raw, event.stage, event.time, event.precision,
@@ -512,7 +512,7 @@ class SubmissionsService:
                 new_events = 0
                 for event in events:
                     if not repo.has_event(existing, event.date, event.raw):
-                        repo.add_event(existing, event)
+                        repo.add_event(existing, event, adopt=not is_sample)
                         new_events += 1
                 if not added:
                     if new_events:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from scholardesk.domain.experiments import (
@@ -62,6 +62,12 @@ class ExperimentsRepository:
     def ensure_experiment(self, name: str, is_sample: bool = False, description: str = "") -> int:
         found = self.experiment_id(name)
         if found is not None:
+            if not is_sample:  # the user's own runs go here: the experiment is the user's now
+                self.session.execute(
+                    update(ExperimentRow)
+                    .where(ExperimentRow.id == found, ExperimentRow.is_sample.is_(True))
+                    .values(is_sample=False)
+                )
             return found
         row = ExperimentRow(
             name=name, description=description, created_at=_now(), is_sample=is_sample

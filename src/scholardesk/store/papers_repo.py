@@ -44,6 +44,7 @@ from scholardesk.store.models.papers import (
     PaperTagModel,
 )
 
+SAMPLE_SOURCE_KIND = "sample"  # provenance kind of the shipped sample papers
 CHUNK = 500  # SQLite's bound-parameter limit is far above this; keeps statements small
 P = PaperModel
 TRIGRAM_FIELDS = (P.title, P.notes)  # papers_fts; the rest are in papers_words_fts
@@ -330,10 +331,20 @@ class PapersRepository:
         self._index_words([(paper_id, record)])
         self.add_tags([paper_id], record.tags)
 
+    def adopt(self, ids: Iterable[int]) -> None:
+        """A user action touched these papers: they are the user's now (no sample mark), so
+        "delete sample data" keeps them."""
+        for chunk in _chunks(sorted(set(ids))):
+            self.session.execute(
+                update(P).where(P.id.in_(chunk), P.is_sample.is_(True)).values(is_sample=False)
+            )
+
     def add_sources(self, rows: Sequence[tuple[int, str, str, str]]) -> None:
-        """Provenance rows (paper id, kind, source, record); existing ones are kept as they are."""
+        """Provenance rows (paper id, kind, source, record); existing ones are kept as they are.
+        A paper that gets a source other than the sample's becomes the user's (``adopt``)."""
         if not rows:
             return
+        self.adopt(row[0] for row in rows if row[1] != SAMPLE_SOURCE_KIND)
         now = _now()
         if self.sqlite:
             stamp = now.isoformat(sep=" ")
@@ -356,9 +367,12 @@ class PapersRepository:
         rows = [{"paper_id": pid, "tag": t} for pid in ids for t in tags if t]
         if rows:
             self.session.execute(insert(PaperTagModel).prefix_with("OR IGNORE"), rows)
+            self.adopt(ids)
 
     def remove_tags(self, ids: Sequence[int], tags: Iterable[str]) -> None:
         tag_list = list(tags)
+        if tag_list:
+            self.adopt(ids)
         for chunk in _chunks(list(ids)):
             self.session.execute(
                 delete(PaperTagModel).where(
@@ -367,8 +381,11 @@ class PapersRepository:
             )
 
     def set_fields(self, ids: Sequence[int], **values: Any) -> int:
+        """Set user fields (status, rating, notes); an edited sample paper becomes the user's
+        unless the caller says otherwise (``is_sample=True`` while loading the sample)."""
         if not values:
             return 0
+        values.setdefault("is_sample", False)
         count = 0
         for chunk in _chunks(list(ids)):
             result = self.session.execute(
@@ -382,7 +399,7 @@ class PapersRepository:
             update(P)
             .where(P.id == paper_id)
             .values(links_json=json.dumps(links, ensure_ascii=False, sort_keys=True),
-                    modified_at=_now())
+                    is_sample=False, modified_at=_now())
         )
 
     def delete(self, ids: Sequence[int]) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Select, delete, func, or_, select
@@ -94,6 +95,8 @@ class ReviewsRepository:
             return "imported"
         old = _to_domain(row)
         merged = merge(old, h)
+        if old.is_sample and not h.is_sample:  # the user's import merged in: theirs now
+            merged = replace(merged, is_sample=False)
         if merged == old:
             return "skipped"
         _fill(row, merged)
@@ -237,6 +240,8 @@ class ReviewsRepository:
         if row is None:
             row = ReviewOfficial(journal=key, interval=fig.interval, is_sample=is_sample)
             self.session.add(row)
+        elif not is_sample:
+            row.is_sample = False  # the user's own figure replaced the sample's
         row.days = fig.days
         row.note = fig.note
 

@@ -143,6 +143,14 @@ class SubmissionsRepository:
                 raise ValueError(f"unknown submission field {name!r}")
             setattr(row, name, value)
         row.updated_at = now
+        if "is_sample" not in fields:
+            row.is_sample = False  # edited by the user: kept by "delete sample data"
+
+    def adopt(self, submission_id: int) -> None:
+        """A user action touched this submission: it is the user's now (no sample mark)."""
+        row = self.session.get(SubmissionRow, submission_id)
+        if row is not None and row.is_sample:
+            row.is_sample = False
 
     def delete(self, submission_ids: Iterable[int]) -> int:
         ids = list(submission_ids)
@@ -178,7 +186,10 @@ class SubmissionsRepository:
             )
         ]
 
-    def add_event(self, submission_id: int, event: SubmissionEvent) -> int:
+    def add_event(self, submission_id: int, event: SubmissionEvent, adopt: bool = True) -> int:
+        """Append an event; ``adopt`` (a user action, the default) clears the sample mark."""
+        if adopt:
+            self.adopt(submission_id)
         position = self.session.scalar(
             select(func.coalesce(func.max(SubmissionEventRow.position), 0)).where(
                 SubmissionEventRow.submission_id == submission_id
