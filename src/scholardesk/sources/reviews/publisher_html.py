@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import itertools
 import json
 import re
 from typing import Any
@@ -32,25 +33,41 @@ from scholardesk.domain.dates import parse_date
 from scholardesk.domain.reviews import ArticleHistory, normalise_doi
 from scholardesk.sources.reviews.labels import LabelledDates, extract_labelled_dates
 
-_META = re.compile(r"<meta\b([^>]*)>", re.IGNORECASE)
-_ATTR = re.compile(r"""([A-Za-z_:][\w:.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
-_SD_DATES = re.compile(r'"dates"\s*:\s*(\{[^{}]*\})')
-_IEEE = re.compile(r"xplGlobal\.document\.metadata\s*=\s*(\{.*?\})\s*;\s*(?:\n|</script>)", re.DOTALL)
+# Every pattern here runs in time linear in the page (issue: an unclosed ``<title>``, a flood of
+# bare ``<meta `` or a repeated IEEE marker made the old patterns quadratic): no pattern may
+# rescan the rest of the page from each of many starting points. Tag bodies stop at the next
+# ``<`` or ``>`` (``[^<>]*+``, possessive), attribute names only start after a non-name
+# character, and open-ended searches (``</title>``, the IEEE JSON) are tried a bounded number
+# of times.
+_META_START = re.compile(r"<meta\b", re.IGNORECASE)
+_ATTR = re.compile(
+    r"""(?<![\w:.-])([A-Za-z_:][\w:.-]*+)\s*+=\s*+(?:"([^"]*+)"|'([^']*+)')"""
+)
+_TITLE_OPEN = re.compile(r"<title\b[^<>]*+>", re.IGNORECASE)
+_TITLE_CLOSE = re.compile(r"</title\s*+>", re.IGNORECASE)
+_SD_DATES = re.compile(r'"dates"\s*+:\s*+(\{[^{}]*+\})')
+_IEEE_MARK = re.compile(r"xplGlobal\.document\.metadata\s*+=\s*+(?=\{)")
+IEEE_TRIES = 3  # markers tried (each try may read to the end of the page once)
+IEEE_BLOB_CHARS = 20_000  # footnote text read from the IEEE metadata
 _ANCHOR_WORDS = ("Received", "RECEIVED", "received", "Accepted", "ACCEPTED", "收稿")
-_SCRIPT_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
+_BLOCK_OPEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
+_BLOCK_CLOSE = {
+    "script": re.compile(r"</script\s*+>", re.IGNORECASE),
+    "style": re.compile(r"</style\s*+>", re.IGNORECASE),
+}
+_TAG = re.compile(r"<[^<>]*+>")
 _CHALLENGE = re.compile(
-    r"<title>\s*(?:Just a moment\.\.\.|Attention Required!|Access denied|Please Wait)"
+    r"<title>\s*+(?:Just a moment\.\.\.|Attention Required!|Access denied|Please Wait)"
     r"|cf-browser-verification|cf_chl_opt|window\._cf_chl|captcha-delivery\.com"
     r"|Enable JavaScript and cookies to continue",
     re.IGNORECASE,
 )
-_NOT_FOUND = re.compile(
-    r"<title>[^<]*(?:404|not found|page not found|doesn.t exist)[^<]*</title>"
-    r"|<h1[^>]*>[^<]*(?:404|page not found)",
-    re.IGNORECASE,
-)
+_HEADING = re.compile(r"<(title|h1)\b[^<>]*+>([^<]*+)", re.IGNORECASE)
+_NOT_FOUND_WORDS = {
+    "title": re.compile(r"404|not found|doesn.t exist", re.IGNORECASE),
+    "h1": re.compile(r"404|page not found", re.IGNORECASE),
+}
+MAX_HEADINGS = 50
 
 WINDOW = 3000  # raw characters either side of an anchor that are turned into text
 MAX_ANCHORS = 40
@@ -66,17 +83,58 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8", errors="replace")
 
 
+def _without_scripts(fragment: str) -> str:
+    """``fragment`` without its ``<script>``/``<style>`` blocks (an unclosed one runs to the
+    end); one forward pass."""
+    parts: list[str] = []
+    pos = 0
+    while True:
+        m = _BLOCK_OPEN.search(fragment, pos)
+        if m is None:
+            parts.append(fragment[pos:])
+            break
+        parts.append(fragment[pos : m.start()])
+        end = _BLOCK_CLOSE[m.group(1).lower()].search(fragment, m.end())
+        if end is None:
+            break
+        parts.append(" ")
+        pos = end.end()
+    return "".join(parts)
+
+
 def html_to_text(fragment: str) -> str:
-    text = _SCRIPT_STYLE.sub(" ", fragment)
-    text = _TAG.sub(" ", text)
+    text = _TAG.sub(" ", _without_scripts(fragment))
     return " ".join(html.unescape(text).split())
+
+
+def _meta_bodies(page: str) -> list[str]:
+    """The attribute text of every complete ``<meta ...>`` tag, in one forward pass."""
+    bodies: list[str] = []
+    pos = 0
+    while True:
+        m = _META_START.search(page, pos)
+        if m is None:
+            return bodies
+        end = page.find(">", m.end())
+        if end < 0:  # no tag is closed after this one: nothing further can be a tag
+            return bodies
+        bodies.append(page[m.end() : end])
+        pos = end + 1
+
+
+def page_title(page: str) -> str:
+    """The text of the first ``<title>`` element ("" when it is not closed)."""
+    m = _TITLE_OPEN.search(page)
+    if m is None:
+        return ""
+    end = _TITLE_CLOSE.search(page, m.end())
+    return html.unescape(page[m.end() : end.start()]) if end is not None else ""
 
 
 def meta_tags(page: str) -> dict[str, list[str]]:
     """``name``/``property`` → contents, lower-cased names, in page order."""
     out: dict[str, list[str]] = {}
-    for m in _META.finditer(page):
-        body = m.group(1)
+    for body in _meta_bodies(page):
         if "content" not in body:
             continue
         attrs = {a.lower(): (v1 if v1 is not None and v1 != "" else v2 or "")
@@ -126,17 +184,30 @@ def _sciencedirect(page: str) -> LabelledDates | None:
     return result if result.has_history else None
 
 
+def _ieee_json(page: str) -> dict[str, Any]:
+    """The ``xplGlobal.document.metadata = {...}`` object, read by the JSON decoder (which
+    stops where the object ends) at the first few markers only."""
+    decoder = json.JSONDecoder()
+    for tries, m in enumerate(_IEEE_MARK.finditer(page)):
+        if tries >= IEEE_TRIES:
+            break
+        try:
+            meta, _end = decoder.raw_decode(page, m.end())
+        except ValueError:
+            continue
+        if isinstance(meta, dict):
+            return meta
+    return {}
+
+
 def _ieee(page: str) -> tuple[dict[str, Any], LabelledDates | None]:
-    m = _IEEE.search(page)
-    if m is None:
-        return {}, None
-    try:
-        meta: dict[str, Any] = json.loads(m.group(1))
-    except ValueError:
+    meta = _ieee_json(page)
+    if not meta:
         return {}, None
     blob = " ".join(
-        html_to_text(str(v)) for k, v in meta.items() if isinstance(v, str) and "eceived" in v
+        str(v)[:IEEE_BLOB_CHARS] for v in meta.values() if isinstance(v, str) and "eceived" in v
     )
+    blob = html_to_text(blob[:IEEE_BLOB_CHARS])
     found = extract_labelled_dates(blob) if blob else LabelledDates()
     if found.online is None:
         found.online = _day(str(meta.get("onlineDate", "")))
@@ -195,7 +266,8 @@ def refuse_non_article(page: str, source: str) -> None:
             f"{source} is a bot-protection (Cloudflare) challenge page, not the article.",
             "Open the article in a browser and save the page, or import its Crossref/PDF data.",
         )
-    if _NOT_FOUND.search(page[:50_000]):
+    headings = itertools.islice(_HEADING.finditer(page[:50_000]), MAX_HEADINGS)
+    if any(_NOT_FOUND_WORDS[m.group(1).lower()].search(m.group(2)) for m in headings):
         raise InputError(
             f"{source} is a 'page not found' (404) page, not an article.",
             "Check the DOI or URL.",
@@ -220,8 +292,7 @@ def parse_html(data: bytes, source: str = "page", url: str = "") -> ArticleHisto
     )
     title = _first(meta, "citation_title", "dc.title", "og:title") or str(ieee_meta.get("title", ""))
     if not title:
-        m = _TITLE.search(page)
-        title = html.unescape(m.group(1)) if m else ""
+        title = page_title(page)
     journal = _first(
         meta, "citation_journal_title", "prism.publicationname", "citation_conference_title",
         "og:site_name",
