@@ -590,6 +590,7 @@ class ReviewsService:
         max_articles: int | None, progress: Progress, result: CollectReport, pages: bool,
     ) -> None:
         from scholardesk.core.errors import NetworkError
+        from scholardesk.sources.http import AnswerError, RetryLaterError
         from scholardesk.sources.reviews import fetch
 
         base = self.crossref_base or fetch.CROSSREF_API
@@ -602,6 +603,8 @@ class ReviewsService:
             try:
                 page = fetch.crossref_works_page(http, issn, cursor, progress, date_from=start,
                                                  date_to=end, rows=rows, base=base)
+            except (AnswerError, RetryLaterError):
+                raise  # the server's answer was unusable, not the cursor: keep the saved state
             except NetworkError:
                 if not result.resumed or cursor == "*":
                     raise

@@ -321,11 +321,22 @@ def read_text(text: str, source: str) -> CcfddlData:
 
 def fetch_allconf(http: Any, url: str, progress: Any = None) -> CcfddlData:
     """Download allconf.yml through the polite client (``services.http``)."""
+    from scholardesk.sources.http import AnswerError, redact_url
+
     response = http.get(url, progress=progress)
     if response.status != 200:
         raise InputError(f"{url} answered HTTP {response.status}.",
                          "Check the address in the deadline sync dialog.")
-    return read_text(response.text(), url)
+    data = read_text(response.text(), url)
+    if not data.conferences:
+        # An error page, a login wall or a truncated file: not a list of conferences.
+        why = f" ({data.errors[0].message[:200]})" if data.errors else ""
+        raise AnswerError(
+            f"{redact_url(response.url or url)} did not answer a ccf-deadlines conference "
+            f"list{why}.",
+            "Check the address in the deadline sync dialog (allconf.yml), or try again later.",
+        )
+    return data
 
 
 def conference_titles(records: Iterable[ConferenceRecord]) -> list[str]:

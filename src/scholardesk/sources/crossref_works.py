@@ -11,12 +11,11 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from scholardesk.core.errors import NetworkError
 from scholardesk.core.progress import Progress
 from scholardesk.domain.paper_ids import normalise_doi
 from scholardesk.domain.papers import PaperRecord
 from scholardesk.domain.text_clean import clean_text, fix_url, strip_markup
-from scholardesk.sources.http import PoliteClient
+from scholardesk.sources.http import AnswerError, HttpResponse, PoliteClient
 
 logger = logging.getLogger(__name__)
 
@@ -125,14 +124,26 @@ class CrossrefWorks:
     def fetch(self, doi: str, progress: Progress | None = None) -> PaperRecord | None:
         """The work for ``doi``; None when Crossref does not know it (404)."""
         url = f"{self.base_url}/works/{quote(doi, safe='/')}"
-        resp = self.http.get(url, progress=progress, use_cache=True)
+
+        def parse(resp: HttpResponse) -> PaperRecord:
+            # Only an answer that reads as a work is cached (a truncated or HTML one is not).
+            try:
+                data = resp.json()
+            except ValueError as exc:
+                raise AnswerError(
+                    f"Crossref answered something that is not JSON for {doi}.",
+                    "Try again later; nothing of this answer was kept.",
+                ) from exc
+            try:
+                works = works_from_json(data, url)
+            except ValueError as exc:
+                raise AnswerError(
+                    f"Crossref answered something that is not a work for {doi} ({exc}).",
+                    "Try again later; nothing of this answer was kept.",
+                ) from exc
+            return work_to_record(works[0], f"https://doi.org/{doi}")
+
+        resp, record = self.http.get_parsed(url, parse, progress=progress, use_cache=True)
         if resp.status == 404:
             return None
-        try:
-            data = resp.json()
-        except ValueError as exc:
-            raise NetworkError(
-                f"Crossref answered something that is not JSON for {doi}.", "Try again later."
-            ) from exc
-        works = works_from_json(data, url)
-        return work_to_record(works[0], f"https://doi.org/{doi}")
+        return record

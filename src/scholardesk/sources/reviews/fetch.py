@@ -19,7 +19,7 @@ from urllib.parse import quote, urlsplit
 from scholardesk.core.errors import InputError, NetworkError, NotFoundError
 from scholardesk.core.progress import Progress
 from scholardesk.domain.reviews import ArticleHistory, normalise_issn, normalise_journal
-from scholardesk.sources.http import PoliteClient
+from scholardesk.sources.http import AnswerError, HttpResponse, PoliteClient, redact_url
 from scholardesk.sources.reviews.crossref import load_json, parse_work, works_of
 from scholardesk.sources.reviews.publisher_html import parse_html
 from scholardesk.sources.reviews.pubmed import parse_pubmed
@@ -56,6 +56,52 @@ def _landing(work: dict[str, Any]) -> str:
     return f"https://doi.org/{doi}" if doi else ""
 
 
+def _json(resp: HttpResponse, what: str) -> Any:
+    """The JSON of an answer; AnswerError (nothing cached) when it is not JSON."""
+    try:
+        return load_json(resp.body, what)
+    except InputError as exc:
+        raise AnswerError(
+            f"{what} answered something that is not JSON ({redact_url(resp.url)}).",
+            "Try again later; nothing of this answer was kept.",
+        ) from exc
+
+
+def _journal_items(resp: HttpResponse) -> list[Any]:
+    doc = _json(resp, "Crossref /journals")
+    message = doc.get("message") if isinstance(doc, dict) else None
+    if not isinstance(message, dict) or not isinstance(message.get("items"), list):
+        raise AnswerError(
+            "Crossref /journals answered something that is not a journal listing "
+            f"({redact_url(resp.url)}).",
+            "Try again later; nothing of this answer was kept.",
+        )
+    return list(message["items"])
+
+
+def _works_page(resp: HttpResponse) -> CrossrefPage:
+    """A works listing, checked for its shape before anything of it is used: a wrong-shaped
+    answer raises AnswerError, so a crawl never saves a cursor taken from it."""
+    doc = _json(resp, "Crossref works")
+    message = doc.get("message") if isinstance(doc, dict) else None
+    if not isinstance(message, dict) or not isinstance(message.get("items"), list):
+        raise AnswerError(
+            f"Crossref answered something that is not a Crossref works listing "
+            f"({redact_url(resp.url)}).",
+            "Try again later; the crawl's saved position is kept.",
+        )
+    next_cursor = message.get("next-cursor")
+    total = message.get("total-results")
+    if next_cursor is not None and not isinstance(next_cursor, str):
+        raise AnswerError(
+            f"Crossref answered a works listing with an invalid cursor ({redact_url(resp.url)}).",
+            "Try again later; the crawl's saved position is kept.",
+        )
+    items = [WorkItem(parse_work(w), _landing(w)) for w in works_of(doc)]
+    return CrossrefPage(items, next_cursor or None,
+                        int(total) if isinstance(total, int) else None)
+
+
 def crossref_issn(
     http: PoliteClient, journal: str, progress: Progress, base: str = CROSSREF_API
 ) -> tuple[str, str]:
@@ -63,12 +109,11 @@ def crossref_issn(
     issn = normalise_issn(journal)
     if issn:
         return issn, ""
-    resp = http.get(
-        f"{base}/journals", params={"query": journal, "rows": 5}, progress=progress,
-        use_cache=True,
+    _resp, items = http.get_parsed(
+        f"{base}/journals", _journal_items, params={"query": journal, "rows": 5},
+        progress=progress, use_cache=True,
     )
-    doc = load_json(resp.body, "Crossref /journals")
-    items = doc.get("message", {}).get("items", []) if isinstance(doc, dict) else []
+    items = items or []
     want = normalise_journal(journal)
     ranked = sorted(
         (i for i in items if isinstance(i, dict) and i.get("ISSN")),
@@ -100,16 +145,10 @@ def crossref_works_page(
         filters.append(f"until-pub-date:{date_to}")
     url = f"{base}/journals/{quote(issn)}/works"
     params: dict[str, str | int] = {"rows": rows, "cursor": cursor, "filter": ",".join(filters)}
-    resp = http.get(url, params=params, progress=progress)
-    if resp.status == 404:
+    resp, page = http.get_parsed(url, _works_page, params=params, progress=progress)
+    if resp.status == 404 or page is None:
         raise NotFoundError(f"Crossref has no journal with ISSN {issn}.", "Check the ISSN.")
-    doc = load_json(resp.body, url)
-    message = doc.get("message", {}) if isinstance(doc, dict) else {}
-    items = [WorkItem(parse_work(w), _landing(w)) for w in works_of(doc)]
-    next_cursor = message.get("next-cursor") if isinstance(message, dict) else None
-    total = message.get("total-results") if isinstance(message, dict) else None
-    return CrossrefPage(items, str(next_cursor) if next_cursor else None,
-                        int(total) if isinstance(total, int) else None)
+    return page
 
 
 def pubmed_search(
@@ -150,8 +189,11 @@ def pubmed_fetch(
     }
     if email:
         params["email"] = email
-    resp = http.get(f"{base}/efetch.fcgi", params=params, progress=progress, use_cache=True)
-    return parse_pubmed(resp.body, "PubMed efetch")
+    _resp, histories = http.get_parsed(
+        f"{base}/efetch.fcgi", lambda r: parse_pubmed(r.body, "PubMed efetch"), params=params,
+        progress=progress, use_cache=True,
+    )
+    return histories or []
 
 
 @dataclass
