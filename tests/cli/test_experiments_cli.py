@@ -32,13 +32,13 @@ def test_import_table_and_reimport(
     assert main([*home, "experiments", "table", "--experiment", "wine", "--metric", "rmse", "--json"]) == 0
     rows = _json(capsys)
     assert [(r["model"], round(r["mean"], 4), r["std"], r["n"]) for r in rows] == [  # type: ignore[union-attr]
-        ("smiling-ray-807", 0.7661, None, 1),
-        ("amusing-dove-33", 0.7932, None, 1),
-        ("unleashed-quail-805", 0.8332, None, 1),
+        ("smiling-ray-807 (run name)", 0.7661, None, 1),
+        ("amusing-dove-33 (run name)", 0.7932, None, 1),
+        ("unleashed-quail-805 (run name)", 0.8332, None, 1),
     ]
     assert {"model", "dataset", "metric", "mean", "std", "n"} <= set(rows[0])  # type: ignore[index]
     assert main([*home, "experiments", "table", "--experiment", "wine", "--metric", "rmse", "--format", "latex"]) == 0
-    assert "smiling-ray-807 & \\textbf{0.77} \\\\" in capsys.readouterr().out
+    assert "smiling-ray-807 (run name) & \\textbf{0.77} \\\\" in capsys.readouterr().out
 
 
 def test_import_errors_give_exit_1_with_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

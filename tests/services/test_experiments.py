@@ -79,7 +79,7 @@ def test_reimport_changes_nothing(services: Services, real_fixture: Callable[[st
     assert _counts(services) == before
     (tf2,) = svc.runs("go-tensorboard")
     assert tf2.value("my_metric") == 49.5
-    (keras,) = svc.runs("Speech model simple rnn")
+    (keras,) = svc.runs("Speech model simple rnn (Swahili-Speech-To-Text_mlruns/1)")
     (loss,) = svc.series([keras.id])
     assert loss.series.values[0] == pytest.approx(332.6841735839844)
 
@@ -183,3 +183,28 @@ def test_sample_loads_and_deletes(services: Services) -> None:
     removed = svc.delete_sample()
     assert removed > 20
     assert [e.name for e in svc.experiments()] == ["mine"]
+
+
+def test_a_tensorboard_folder_with_an_event_file_linked_from_outside_is_refused(
+    services: Services, real_fixture: Callable[[str], Path], tmp_path: Path
+) -> None:
+    event = next(real_fixture("tensorboard/go-tensorboard").iterdir())
+    logs = tmp_path / "logs" / "run1"
+    logs.mkdir(parents=True)
+    shutil.copy(event, logs / event.name)
+    (tmp_path / "logs" / "run2").symlink_to(real_fixture("tensorboard/go-tensorboard"))
+    report = services.experiments.import_paths([tmp_path / "logs"])
+    assert report.runs == 1
+    ((where, _, message),) = report.errors
+    assert where.endswith("run2") and "outside the imported folder" in message
+
+
+def test_two_mlflow_stores_keep_their_default_experiments_apart(
+    services: Services, real_fixture: Callable[[str], Path], tmp_path: Path
+) -> None:
+    other = tmp_path / "project" / "mlruns"
+    shutil.copytree(real_fixture("mlflow/MLFlow_Framework_z_mlruns"), other)
+    services.experiments.import_paths([real_fixture("mlflow/MLFlow_Framework_z_mlruns"), other])
+    names = sorted(e.name for e in services.experiments.experiments())
+    assert names == ["Default (MLFlow_Framework_z_mlruns/0)", "Default (project/mlruns/0)"]
+    assert all(e.runs == 3 for e in services.experiments.experiments())

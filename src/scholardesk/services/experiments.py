@@ -166,8 +166,13 @@ class ExperimentsService:
                     for folder in mlflow.run_folders(path):
                         jobs.append((str(folder), partial(mlflow.parse_run, folder, experiment)))
                     continue
-                events = sorted(p for p in path.rglob("*") if tensorboard.is_event_file(p))
-                if not events:
+                from scholardesk.sources.safe_files import walk
+
+                found = walk(path, keep=tensorboard.is_event_file)
+                for refused in found.refused:
+                    report.errors.append((str(refused.link), "", refused.message))
+                events = found.files
+                if not events and not found.refused:
                     report.errors.append(
                         (str(path), "", "no TensorBoard event files or MLflow runs in this folder")
                     )

@@ -261,8 +261,13 @@ def parse_types(text: str, source: str) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _yml_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
+def _yml_files(folder: Path, data: CcfddlData) -> list[Path]:
+    """The YAML files below ``folder``; links out of it are refused (sources/safe_files.py)."""
+    from scholardesk.sources.safe_files import walk
+
+    found = walk(folder, keep=lambda p: p.suffix in (".yml", ".yaml"))
+    data.errors.extend(RecordError(str(r.link), "file", r.message) for r in found.refused)
+    return found.files
 
 
 def read_path(path: Path) -> CcfddlData:
@@ -279,7 +284,7 @@ def read_path(path: Path) -> CcfddlData:
     rates_dir = next(
         (d for d in (path / "accept_rates", path.parent / "accept_rates") if d.is_dir()), None
     )
-    for file in _yml_files(conf_dir):
+    for file in _yml_files(conf_dir, data):
         if file.name == "types.yml":
             data.categories = parse_types(file.read_text(encoding="utf-8"), str(file))
             continue
@@ -287,7 +292,7 @@ def read_path(path: Path) -> CcfddlData:
             continue
         _read_conference_file(file, data)
     if rates_dir is not None:
-        for file in _yml_files(rates_dir):
+        for file in _yml_files(rates_dir, data):
             data.files += 1
             rates, errors = parse_accept_rates(_read_text(file, data), str(file))
             data.accept_rates.extend(rates)
