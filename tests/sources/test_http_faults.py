@@ -392,3 +392,25 @@ def test_ccf_deadlines_url_faults_are_our_errors(
     services._http = make_client(deadline_s=1, max_body_bytes=1_000_000)
     with pytest.raises(ScholarDeskError):
         services.venues.sync_deadlines(fault_server.base_url + "/allconf.yml")
+
+
+def test_the_limits_come_from_the_settings(db: Any, home: Path) -> None:
+    from scholardesk.core.config import Paths, Settings
+    from scholardesk.services.context import Services
+
+    svc = Services(db=db, paths=Paths.resolve(home),
+                   settings=Settings(request_deadline_s=7.5, max_body_mb=3))
+    try:
+        assert (svc.http.policy.deadline_s, svc.http.policy.max_body_bytes) == (7.5, 3_000_000)
+    finally:
+        svc.http.close()
+
+
+def test_the_limits_must_be_positive() -> None:
+    from scholardesk.core.config import Settings
+    from scholardesk.core.errors import InputError
+
+    with pytest.raises(InputError, match="max_body_mb"):
+        Settings(max_body_mb=0).validate()
+    with pytest.raises(InputError, match="request_deadline_s"):
+        Settings(request_deadline_s=-1).validate()

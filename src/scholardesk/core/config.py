@@ -110,6 +110,9 @@ class Settings:
     arxiv_interval_s: float = 3.0
     timeout_s: float = 30.0
     max_retries: int = 3
+    # Limits on one answer from any server: total seconds (a slow drip is cut off) and size.
+    request_deadline_s: float = 120.0
+    max_body_mb: float = 20.0
     ccf_catalogue_url: str = "https://www.ccf.org.cn/ccftjgjxskwml/"
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -123,6 +126,9 @@ class Settings:
         for name in ("crossref_rate", "publisher_rate"):
             if getattr(self, name) <= 0:
                 raise InputError(f"{name} must be a positive number of requests per second.")
+        for name in ("request_deadline_s", "max_body_mb"):
+            if getattr(self, name) <= 0:
+                raise InputError(f"{name} must be a positive number.")
 
     @classmethod
     def load(cls, path: Path) -> Settings:

@@ -90,6 +90,8 @@ class Services:
                     contact_email=s.contact_email,
                     timeout_s=s.timeout_s,
                     max_retries=s.max_retries,
+                    deadline_s=s.request_deadline_s,
+                    max_body_bytes=int(s.max_body_mb * 1_000_000),
                     proxy=s.proxy,
                     host_intervals={
                         "api.crossref.org": 1.0 / s.crossref_rate,
