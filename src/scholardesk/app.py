@@ -26,9 +26,11 @@ def resolve_paths(options: LaunchOptions) -> Paths:
     return Paths.resolve(options.home, options.db_url)
 
 
-def start_logging(paths: Paths, verbose: bool) -> None:
-    paths.home.mkdir(parents=True, exist_ok=True)
-    configure_logging(paths.log_file, verbose)
+def start_logging(paths: Paths, verbose: bool) -> bool:
+    """Configure logging; returns whether the log file is written (else stderr only)."""
+    # configure_logging creates the log folder (and the data folder above it) when it can, and
+    # falls back to stderr when it cannot: a read-only library can still be read.
+    return configure_logging(paths.log_file, verbose)
 
 
 def open_services(paths: Paths, language: str | None = None) -> Services:

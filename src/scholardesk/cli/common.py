@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from scholardesk.app import LaunchOptions, open_services, resolve_paths, start_logging
-from scholardesk.core.errors import Cancelled, ScholarDeskError
+from scholardesk.core.errors import Cancelled, ScholarDeskError, from_os_error
 from scholardesk.core.progress import Progress
 from scholardesk.services.context import Services
 
@@ -27,10 +27,11 @@ class CliContext:
         self.options = options
         self._services: Services | None = None
         self._logging_started = False
+        self.log_file_in_use = False
 
     def start_logging(self) -> None:
         if not self._logging_started:
-            start_logging(resolve_paths(self.options), self.options.verbose)
+            self.log_file_in_use = start_logging(resolve_paths(self.options), self.options.verbose)
             self._logging_started = True
 
     @property
@@ -76,12 +77,25 @@ def run_command(ctx: CliContext, handler: Handler, args: argparse.Namespace) -> 
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+    except OSError as exc:  # a full disk, a read-only folder: one line, no traceback
+        logger.debug("File-system error in %s", getattr(args, "group", "?"), exc_info=True)
+        print(f"error: {from_os_error(exc)}", file=sys.stderr)
+        return EXIT_ERROR
     except Exception as exc:  # the CLI boundary: log the traceback, show one line
         logger.exception("Unexpected error in %s", getattr(args, "group", "?"))
-        print(f"unexpected error: {exc} (details in the log file)", file=sys.stderr)
+        where = "details in the log file" if ctx.log_file_in_use else "details with --verbose"
+        print(f"unexpected error: {one_line(exc)} ({where})", file=sys.stderr)
         return EXIT_ERROR
     finally:
         ctx.close()
+
+
+def one_line(exc: BaseException, limit: int = 300) -> str:
+    """The first line of an error's message, at most ``limit`` characters (SQLAlchemy's
+    messages go on with the statement; never a screenful)."""
+    lines = str(exc).strip().splitlines()
+    text = lines[0] if lines else type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def print_json(data: object) -> None:

@@ -55,3 +55,31 @@ class NotFoundError(ScholarDeskError):
 
 class NetworkError(ScholarDeskError):
     """A remote service did not answer usefully."""
+
+
+class LibraryReadOnlyError(LibraryError):
+    """The library (its folder or its file) cannot be written by this user."""
+
+
+class DiskFullError(LibraryError):
+    """The disk holding the library (or a file being written) is full."""
+
+
+class LibraryBusyError(LibraryError):
+    """Another writer held the library's write lock for longer than a writer waits."""
+
+
+def from_os_error(exc: OSError) -> ScholarDeskError:
+    """One line for a file-system error: a full disk, a read-only folder, a missing file."""
+    import errno
+
+    where = exc.filename or ""
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DiskFullError(f"the disk is full: {where}", "Free some space and try again.")
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return LibraryReadOnlyError(
+            f"cannot write {where}: {reason}",
+            "Check the folder's permissions, or choose another location.",
+        )
+    return ScholarDeskError(f"cannot use {where}: {reason}" if where else reason)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scholardesk.core.config import Paths
-from scholardesk.core.errors import InputError
+from scholardesk.core.errors import InputError, from_os_error
 from scholardesk.store import migrate
 from scholardesk.store.db import Database
 
@@ -37,7 +37,7 @@ class LibraryStatus:
 
 def open_library(paths: Paths) -> Database:
     """Validate, back up and upgrade the library, then return it ready to use."""
-    paths.ensure()
+    _ensure_folders(paths)
     if paths.sqlite_file is not None:
         migrate.check_sqlite_file(paths.sqlite_file)
     db = Database(paths.db_url)
@@ -47,6 +47,19 @@ def open_library(paths: Paths) -> Database:
         db.dispose()
         raise
     return db
+
+
+def _ensure_folders(paths: Paths) -> None:
+    """Create the data folders; an existing library in a folder we cannot write is still
+    opened (for reading: a write then says the folder is read-only)."""
+    try:
+        paths.ensure()
+    except OSError as exc:
+        if paths.sqlite_file is not None and paths.sqlite_file.exists():
+            logger.info("cannot create %s (%s); the library is opened as it is",
+                           exc.filename, exc.strerror)
+            return
+        raise from_os_error(exc) from exc
 
 
 class LibraryService:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scholardesk.core.errors import InputError, NotFoundError, ScholarDeskError
+from scholardesk.core.errors import InputError, LibraryError, NotFoundError, ScholarDeskError
 from scholardesk.core.i18n import tr
 from scholardesk.core.progress import Progress, no_progress
 from scholardesk.domain.changes import REVIEWS, Changes
@@ -323,6 +323,8 @@ class ReviewsService:
                 try:
                     with session.begin_nested():
                         outcome = repo.upsert(replace(h, fetched_at=h.fetched_at or now), now)
+                except LibraryError:  # the library itself (full, read-only, busy): stop
+                    raise
                 except Exception as exc:  # one bad record: reported, the rest goes on
                     logger.exception("Could not store %s from %s", label, name)
                     report.errors.append(RecordError(name, label, f"not stored: {exc}"))
@@ -744,6 +746,8 @@ class ReviewsService:
                         else:
                             repo.overwrite(old.id, h, now)
                             outcome = "updated"
+                except LibraryError:  # the library itself (full, read-only, busy): stop
+                    raise
                 except Exception as exc:  # one bad record: reported, the rest goes on
                     logger.exception("Could not store submission %s", t.submission_id)
                     report.errors.append(RecordError(

@@ -8,6 +8,7 @@ upgrades to head. ``create_all`` is never used outside tests.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,9 +17,15 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
-from scholardesk.core.errors import CorruptLibraryError, NewerLibraryError, NotALibraryError
+from scholardesk.core.errors import (
+    CorruptLibraryError,
+    LibraryError,
+    LibraryReadOnlyError,
+    NewerLibraryError,
+    NotALibraryError,
+)
 from scholardesk.core.resources import migrations_dir
-from scholardesk.store.db import Database
+from scholardesk.store.db import Database, connect_read_only, library_error
 from scholardesk.store.models import Base
 
 if TYPE_CHECKING:  # alembic costs ~0.15 s to import: only when a migration check runs
@@ -86,6 +93,8 @@ def integrity_check(engine: Engine) -> str:
     try:
         with engine.connect() as conn:
             rows = conn.exec_driver_sql("PRAGMA quick_check").fetchall()
+    except LibraryError:  # full, read-only, busy: not damage
+        raise
     except Exception as exc:  # sqlite3.DatabaseError subclasses, wrapped by SQLAlchemy
         raise CorruptLibraryError(
             f"The library database is damaged: {exc}.",
@@ -122,16 +131,25 @@ def _revision_exists(script: ScriptDirectory, rev: str) -> bool:
 def backup_sqlite(path: Path, backup_dir: Path, label: str = "") -> Path:
     """Copy a live SQLite file consistently (the backup API, safe with WAL)."""
     backup_dir.mkdir(parents=True, exist_ok=True)
+    if not os.access(backup_dir, os.W_OK):
+        raise LibraryReadOnlyError(
+            f"the backups folder is read-only: {backup_dir}", "Choose another folder for the copy."
+        )
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = backup_dir / f"{path.stem}-{stamp}{('-' + label) if label else ''}.sqlite"
     counter = 1
     while target.exists():
         target = target.with_name(f"{target.stem}-{counter}.sqlite")
         counter += 1
-    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    src = connect_read_only(path)
     dst = sqlite3.connect(target)
     try:
         src.backup(dst)
+    except sqlite3.Error as exc:
+        translated = library_error(exc, target)
+        if translated is None:
+            raise
+        raise translated from exc
     finally:
         dst.close()
         src.close()
@@ -143,7 +161,7 @@ def upgrade(db: Database) -> None:
     from alembic import command
 
     cfg = alembic_config(db.url)
-    with db.engine.begin() as conn:
+    with db.write_engine.begin() as conn:  # BEGIN IMMEDIATE: waits for other writers
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "heads")
 
@@ -155,7 +173,7 @@ def precheck_sqlite_file(path: Path) -> None:
     if not path.exists() or path.stat().st_size == 0:
         return
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = connect_read_only(path)
     except sqlite3.Error as exc:
         raise CorruptLibraryError(f"The library database cannot be read: {exc}.") from exc
     try:
@@ -169,6 +187,9 @@ def precheck_sqlite_file(path: Path) -> None:
             else []
         )
     except sqlite3.DatabaseError as exc:
+        translated = library_error(exc, path)
+        if translated is not None:  # full, read-only, busy: not damage
+            raise translated from exc
         raise CorruptLibraryError(
             f"The library database is damaged: {exc}.",
             "Restore a backup from the backups folder or choose another library location.",
@@ -198,6 +219,12 @@ def prepare_library(db: Database, sqlite_file: Path | None, backup_dir: Path) ->
     current = check_known_revisions(db.engine)
     heads = head_revisions()
     if set(current) != set(heads):
+        if db.read_only:
+            raise LibraryReadOnlyError(
+                f"the library folder is read-only: {db.sqlite_file.parent if db.sqlite_file else db.url}",
+                "This library needs a one-time upgrade for this ScholarDesk version, which "
+                "writes to it: make the folder writable and open it once.",
+            )
         if sqlite_file is not None and current and sqlite_file.exists():
             backup_sqlite(sqlite_file, backup_dir, label="before-upgrade")
         upgrade(db)
