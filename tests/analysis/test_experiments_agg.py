@@ -72,3 +72,23 @@ def test_ema_matches_the_recurrence() -> None:
 def test_pareto_front_latency_vs_accuracy() -> None:
     pts = [(1.0, 0.7), (2.0, 0.8), (3.0, 0.75), (0.5, 0.6), (4.0, 0.9)]
     assert pareto_front(pts) == [3, 0, 1, 4]
+
+
+def test_the_leaderboard_keeps_splits_apart() -> None:
+    from dataclasses import replace
+
+    runs = [
+        run(1, "MLP", 49.0, None, "acc", "CIFAR-10"),
+        run(2, "CNN", 71.5, None, "acc", "CIFAR-10"),
+        replace(run(3, "MLP", 51.9, None, "acc", "CIFAR-10"), split="train"),
+    ]
+    runs[0] = replace(runs[0], split="test")
+    runs[1] = replace(runs[1], split="test")
+    board = leaderboard(aggregate(runs), "acc")
+    assert board.datasets == ("CIFAR-10 · test", "CIFAR-10 · train")
+    assert board.columns == (("CIFAR-10", "test", ""), ("CIFAR-10", "train", ""))
+    mlp_test, cnn_test = board.cell("MLP", "CIFAR-10 · test"), board.cell("CNN", "CIFAR-10 · test")
+    mlp_train = board.cell("MLP", "CIFAR-10 · train")
+    assert mlp_test is not None and mlp_test.mean == 49.0 and not mlp_test.best
+    assert cnn_test is not None and cnn_test.best
+    assert mlp_train is not None and mlp_train.mean == 51.9 and not mlp_train.best  # alone

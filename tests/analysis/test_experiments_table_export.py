@@ -32,3 +32,34 @@ def test_markdown_and_csv() -> None:
     csv_text = to_csv(ROWS).splitlines()
     assert csv_text[0] == "model,dataset,split,protocol,metric,mean,std,n,best,duplicates"
     assert csv_text[1].startswith("CNN,CIFAR-10,,,acc,72.0,0.7071067811865476,2,1,0")
+
+
+def _split_run(i: int, model: str, split: str, value: float) -> RunRecord:
+    fp = run_fingerprint(model, "CIFAR-10", split, "", 0, "", "", {}, "paper", "", {"acc": value})
+    return RunRecord(i, "e", model, model, "CIFAR-10", split, "", 0, "", "", {}, "paper", "",
+                     (ResultValue("acc", value, True),), fp)
+
+
+# the sample's CIFAR-10 (tests/data/experiments/cifar10_wide.csv + the train-split MLP row)
+CIFAR = aggregate(
+    [_split_run(1, "MLP", "test", 49.0), _split_run(2, "CNN", "test", 71.5),
+     _split_run(3, "MLP", "train", 51.9)]
+)
+
+
+def test_train_is_never_compared_with_test_and_a_lone_value_is_not_best() -> None:
+    md = to_markdown(CIFAR, decimals=1)
+    header, _, *body = md.splitlines()
+    assert header == "| Model | CIFAR-10 (test) acc ↑ | CIFAR-10 (train) acc ↑ |"
+    assert "| MLP | 49.0 | 51.9 |" in body  # MLP's test value is shown, the train one not bold
+    assert "| CNN | **71.5** | -- |" in body
+    tex = to_latex(CIFAR, decimals=1)
+    assert tex.count("\\textbf") == 1 and "CNN & \\textbf{71.5} & -- \\\\" in tex
+    rows = [line.split(",") for line in to_csv(CIFAR).splitlines()[1:]]
+    assert {(r[0], r[2], r[8]) for r in rows} == {("CNN", "test", "1"), ("MLP", "test", "0"),
+                                                  ("MLP", "train", "0")}
+
+
+def test_the_split_is_shown_even_when_every_column_has_the_same_one() -> None:
+    only_test = [r for r in CIFAR if r.split == "test"]
+    assert "CIFAR-10 (test) acc" in to_markdown(only_test)

@@ -208,3 +208,18 @@ def test_two_mlflow_stores_keep_their_default_experiments_apart(
     names = sorted(e.name for e in services.experiments.experiments())
     assert names == ["Default (MLFlow_Framework_z_mlruns/0)", "Default (project/mlruns/0)"]
     assert all(e.runs == 3 for e in services.experiments.experiments())
+
+
+def test_the_sample_cifar_leaderboard_compares_test_with_test_only(services: Services) -> None:
+    svc = services.experiments
+    svc.load_sample()
+    board = svc.leaderboard("CIFAR-10: MLP vs CNN", "accuracy (%)")
+    test, train = board.datasets
+    assert "test" in test and "train" in train
+    mlp, cnn = board.cell("MLP", test), board.cell("CNN", test)
+    assert mlp is not None and mlp.mean == 49.0 and not mlp.best
+    assert cnn is not None and cnn.mean == 71.5 and cnn.best
+    alone = board.cell("MLP", train)
+    assert alone is not None and alone.mean == 51.9 and not alone.best
+    md = svc.export_table("CIFAR-10: MLP vs CNN", "accuracy (%)", "markdown", 1)
+    assert md.count("**") == 2 and "(train)" in md and "(test)" in md

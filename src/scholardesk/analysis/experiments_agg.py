@@ -1,6 +1,10 @@
 """Aggregating runs across seeds: mean, std, n per (model, dataset, split, protocol, metric);
 best per column; relative change against a baseline; duplicate detection; curve smoothing.
 
+Only comparable cells are compared: a column is one (dataset, split, protocol, metric), so a
+train-split number never competes with a test-split one, and the split is part of every
+column's label. "Best" needs a competitor: a lone value in its column is not marked best.
+
 Duplicates (the same run entered twice: same configuration, seed and values, see
 ``domain.experiments.run_fingerprint``) are counted once and reported in ``duplicates`` of
 the row, never silently averaged in.
@@ -35,7 +39,7 @@ class AggregateRow:
     seeds: tuple[int | None, ...] = ()
     duplicates: int = 0  # extra copies of runs already counted (not averaged)
     run_ids: tuple[int, ...] = ()
-    best: bool = False  # best value of this metric within the dataset (column)
+    best: bool = False  # best of 2+ models in its column (dataset, split, protocol, metric)
     relative_change: float | None = None  # vs the baseline model, in percent
 
     def to_json(self) -> dict[str, object]:
@@ -140,19 +144,22 @@ def aggregate(
 
 
 def mark_best(rows: Sequence[AggregateRow]) -> list[AggregateRow]:
-    """Best mean per column: (dataset, split, protocol, metric)."""
+    """Best mean per column: (dataset, split, protocol, metric), among 2+ models only."""
     best: dict[tuple[str, str, str, str], float] = {}
+    models: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
     for r in rows:
         key = (r.dataset, r.split, r.protocol, r.metric)
+        models[key].add(r.model)
         cur = best.get(key)
         if cur is None or (r.mean > cur if r.higher_is_better else r.mean < cur):
             best[key] = r.mean
     from dataclasses import replace
 
-    return [
-        replace(r, best=math.isclose(r.mean, best[(r.dataset, r.split, r.protocol, r.metric)]))
-        for r in rows
-    ]
+    out = []
+    for r in rows:
+        key = (r.dataset, r.split, r.protocol, r.metric)
+        out.append(replace(r, best=len(models[key]) > 1 and math.isclose(r.mean, best[key])))
+    return out
 
 
 def relative_to(rows: Sequence[AggregateRow], baseline: str) -> list[AggregateRow]:
@@ -171,24 +178,37 @@ def relative_to(rows: Sequence[AggregateRow], baseline: str) -> list[AggregateRo
     return out
 
 
+Column = tuple[str, str, str]  # (dataset, split, protocol): the cells that may be compared
+
+
+def column_label(column: Column) -> str:
+    """"CIFAR-10 · test", "CIFAR-10 · train · 10 epochs": the split is always visible."""
+    return " · ".join(part for part in column if part)
+
+
 @dataclass(frozen=True)
 class Leaderboard:
-    """Models × datasets for one metric (the page's pivot)."""
+    """Models × columns for one metric (the page's pivot). A column is a dataset AND a split
+    and protocol: ``datasets`` holds the columns' labels (``column_label``), ``columns`` the
+    same columns as (dataset, split, protocol)."""
 
     metric: str
     models: tuple[str, ...]
     datasets: tuple[str, ...]
     cells: dict[tuple[str, str], AggregateRow] = field(default_factory=dict)
+    columns: tuple[Column, ...] = ()
 
     def cell(self, model: str, dataset: str) -> AggregateRow | None:
+        """The cell of ``model`` in the column labelled ``dataset`` (one of ``datasets``)."""
         return self.cells.get((model, dataset))
 
 
 def leaderboard(rows: Sequence[AggregateRow], metric: str) -> Leaderboard:
-    picked = [r for r in rows if r.metric == metric]
-    datasets = tuple(sorted({r.dataset for r in picked}))
-    # models ordered by their best rank (mean rank across datasets)
-    cells = {(r.model, r.dataset): r for r in picked}
+    picked = mark_best([r for r in rows if r.metric == metric])
+    columns = tuple(sorted({(r.dataset, r.split, r.protocol) for r in picked}))
+    labels = tuple(column_label(c) for c in columns)
+    # models ordered by their mean value across the columns they have
+    cells = {(r.model, column_label((r.dataset, r.split, r.protocol))): r for r in picked}
     hib = picked[0].higher_is_better if picked else True
     avg: dict[str, list[float]] = defaultdict(list)
     for r in picked:
@@ -196,7 +216,7 @@ def leaderboard(rows: Sequence[AggregateRow], metric: str) -> Leaderboard:
     models = tuple(
         sorted(avg, key=lambda m: (-sum(avg[m]) / len(avg[m]) if hib else sum(avg[m]) / len(avg[m]), m))
     )
-    return Leaderboard(metric, models, datasets, cells)
+    return Leaderboard(metric, models, labels, cells, columns)
 
 
 def ema(values: np.ndarray, weight: float) -> np.ndarray:

@@ -1,5 +1,9 @@
 """Result tables for papers: LaTeX (booktabs, best value in bold, ``mean ± std``), Markdown
-and CSV. Rows are models, columns are (dataset, metric) pairs."""
+and CSV. Rows are models, columns are (dataset, split, protocol, metric).
+
+A column holds only comparable cells (one split, one protocol), its label always shows the
+split, and bold marks the best of 2+ models in that column (``AggregateRow.best``); a lone
+value is not "best"."""
 
 from __future__ import annotations
 
@@ -35,11 +39,12 @@ def _columns(rows: Sequence[AggregateRow]) -> list[Column]:
 
 
 def _column_label(col: Column, cols: Sequence[Column]) -> str:
-    """Dataset, split and protocol are shown only where they tell the columns apart."""
+    """The split is always shown (train is never read as test); the protocol where it tells
+    the columns apart."""
     dataset, split, protocol, metric = col
     parts = [dataset]
-    if len({c[1] for c in cols}) > 1:
-        parts.append(f"({split})" if split else "")
+    if split:
+        parts.append(f"({split})")
     if len({c[2] for c in cols}) > 1:
         parts.append(f"[{protocol}]" if protocol else "")
     parts.append(metric)
