@@ -392,53 +392,10 @@ def normalise_tag(tag: str) -> str:
 
 
 # --- citation ------------------------------------------------------------------------------
-
-_GBT_TYPES = {
-    "article": "J",
-    "inproceedings": "C",
-    "conference": "C",
-    "proceedings": "C",
-    "book": "M",
-    "incollection": "M",
-    "inbook": "M",
-    "phdthesis": "D",
-    "mastersthesis": "D",
-    "thesis": "D",
-    "techreport": "R",
-    "report": "R",
-    "patent": "P",
-    "standard": "S",
-    "online": "EB/OL",
-    "misc": "Z",
-    "unpublished": "Z",
-    "software": "CP",
-}
-
+# The formatter lives in domain/citations.py (GB/T 7714, APA, IEEE over one parsed view).
 
 def citation_gbt7714(paper: Paper) -> str:
-    """A GB/T 7714-2015 style reference line (what Chinese theses and journals ask for)."""
-    authors = list(paper.authors)
-    if len(authors) > 3:
-        is_cjk = any("\u4e00" <= ch <= "\u9fff" for ch in authors[0])
-        names = ", ".join(authors[:3]) + (", 等" if is_cjk else ", et al")
-    else:
-        names = ", ".join(authors)
-    kind = _GBT_TYPES.get(paper.entry_type, "J")
-    if paper.arxiv_id and not paper.venue:
-        kind = "EB/OL"
-    parts = [f"{names}. " if names else "", f"{paper.title}[{kind}]. "]
-    where = paper.venue
-    if not where and paper.arxiv_id:
-        where = f"arXiv preprint arXiv:{paper.arxiv_id}"
-    tail = ", ".join(x for x in (where, str(paper.year) if paper.year else "") if x)
-    volume = paper.extra.get("volume", "")
-    if volume:
-        tail += f", {volume}"
-        if paper.extra.get("number"):
-            tail += f"({paper.extra['number']})"
-    if paper.extra.get("pages"):
-        tail += f": {paper.extra['pages'].replace('--', '-')}"
-    parts.append(tail + "." if tail else "")
-    if paper.doi:
-        parts.append(f" DOI: {paper.doi}.")
-    return "".join(parts).strip()
+    """A GB/T 7714—2015 reference-list entry; see ``scholardesk.domain.citations``."""
+    from scholardesk.domain.citations import format_citation
+
+    return format_citation(paper, "gbt7714")

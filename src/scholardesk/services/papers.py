@@ -34,7 +34,6 @@ from scholardesk.domain.papers import (
     PaperRecord,
     PaperRow,
     Subscription,
-    citation_gbt7714,
     merge_record,
     normalise_tag,
     same_content,
@@ -573,12 +572,18 @@ class PapersService:
         return Changes.of(PAPERS)
 
     def citation(self, paper_id: int, style: str = "gbt7714") -> str:
+        """One paper as a reference-list entry: ``gbt7714``, ``apa``, ``ieee`` or ``bibtex``."""
+        from scholardesk.domain.citations import STYLES, format_citation
+
+        if style.strip().lower() not in (*STYLES, "bibtex"):
+            raise InputError(f"Unknown citation style {style!r}.",
+                             f"Use one of: {', '.join((*STYLES, 'bibtex'))}.")
         paper = self.get(paper_id)
-        if style == "bibtex":
+        if style.strip().lower() == "bibtex":
             from scholardesk.sources.bibtex import paper_to_bibtex
 
             return paper_to_bibtex(paper, set())
-        return citation_gbt7714(paper)
+        return format_citation(paper, style)
 
     # -- export ---------------------------------------------------------------------------------
     def export_text(
