@@ -106,3 +106,34 @@ def test_subscribe_and_fetch_new_against_a_local_server(
     assert subs[0]["query"] == "eess.AS" and subs[0]["last_published"] == "2024-01-02"
     code, listed = run(home, capsys, "list", "--status", "unread", "--json")
     assert len(listed) == 2
+
+
+def test_cite_prints_reference_list_entries_in_each_style(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], real_fixture: Callable[[str], Path]
+) -> None:
+    home = tmp_path / "home"
+    atom = real_fixture("arxiv/arxivpy_id_list_1111.2011v2.xml")
+    assert run(home, capsys, "import", str(atom), "--json")[1]["imported"] == 1
+    (paper,) = run(home, capsys, "list", "--json")[1]
+    pid = str(paper["id"])
+
+    code, gbt = run(home, capsys, "cite", pid)  # GB/T 7714 unless told otherwise
+    assert code == 0
+    assert gbt.strip() == (
+        "MURRAY J M, DEL MAESTRO A, TESANOVIC Z. Quantum Criticality for Extended Nodes on a "
+        "Bethe Lattice in the Large Connectivity Limit[J]. Phys. Rev. B, 2012, 85(11): 115117. "
+        "DOI: 10.1103/physrevb.85.115117."
+    )
+    code, apa = run(home, capsys, "cite", pid, "--style", "apa")
+    assert apa.strip().startswith("Murray, J. M., Del Maestro, A., & Tesanovic, Z. (2012). ")
+    code, ieee = run(home, capsys, "cite", pid, pid, "--style", "ieee", "--json")
+    assert [c["style"] for c in ieee] == ["ieee", "ieee"]
+    assert ieee[0]["id"] == paper["id"]
+    assert ieee[0]["citation"].startswith("J. M. Murray, A. Del Maestro, and Z. Tesanovic, “")
+    code, shown = run(home, capsys, "show", pid, "--cite", "apa")
+    assert shown.strip() == apa.strip()
+
+    assert main(["--home", str(home), "papers", "cite", pid, "--style", "chicago"]) == 2
+    err = capsys.readouterr().err
+    assert "Unknown citation style 'chicago'" in err
+    assert "gbt7714, apa, ieee" in err

@@ -1,4 +1,4 @@
-"""``scholardesk papers add | import | search | list | show | edit | delete | export |
+"""``scholardesk papers add | import | search | list | show | cite | edit | delete | export |
 subscribe | unsubscribe | subscriptions | fetch-new | venues``."""
 
 from __future__ import annotations
@@ -43,9 +43,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     show = cmds.add_parser("show", help="everything about one paper")
     show.add_argument("id", type=int)
-    show.add_argument("--cite", choices=["gbt7714", "bibtex"], help="print a citation instead")
+    show.add_argument("--cite", choices=["gbt7714", "apa", "ieee", "bibtex"],
+                      help="print a citation instead")
     add_json_flag(show)
     show.set_defaults(handler=_show)
+
+    cite = cmds.add_parser("cite", help="reference-list entries (GB/T 7714, APA, IEEE, BibTeX)")
+    cite.add_argument("ids", nargs="+", type=int, metavar="ID")
+    cite.add_argument("--style", default="gbt7714", help="gbt7714 (default), apa, ieee or bibtex")
+    add_json_flag(cite)
+    cite.set_defaults(handler=_cite)
 
     edit = cmds.add_parser("edit", help="set status, rating, notes, tags on one or more papers")
     edit.add_argument("ids", nargs="+", type=int, metavar="ID")
@@ -181,6 +188,17 @@ def _show(ctx: CliContext, args: argparse.Namespace) -> int:
     if paper.abstract:
         print()
         print(paper.abstract)
+    return EXIT_OK
+
+
+def _cite(ctx: CliContext, args: argparse.Namespace) -> int:
+    svc = ctx.services.papers
+    entries = [(paper_id, svc.citation(paper_id, args.style)) for paper_id in args.ids]
+    if args.json:
+        print_json([{"id": i, "style": args.style, "citation": c} for i, c in entries])
+    else:
+        for _i, text in entries:
+            print(text.rstrip("\n"))
     return EXIT_OK
 
 
