@@ -57,7 +57,7 @@ def _ensure_folders(paths: Paths) -> None:
     except OSError as exc:
         if paths.sqlite_file is not None and paths.sqlite_file.exists():
             logger.info("cannot create %s (%s); the library is opened as it is",
-                           exc.filename, exc.strerror)
+                        exc.filename, exc.strerror)
             return
         raise from_os_error(exc) from exc
 
