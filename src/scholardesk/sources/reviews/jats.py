@@ -1,8 +1,10 @@
 """JATS / NLM article XML (PMC OA ``.nxml``, publisher JATS) → ArticleHistory.
 
 ``front/article-meta/history/date[@date-type]``: ``received``, ``rev-recd``/``revised``,
-``accepted``; online = ``pub-date[@pub-type=epub]`` (or ``date-type="pub"`` with
-``publication-format="electronic"``). Older NLM DTDs put ``journal-title`` directly under
+``accepted``; online = ``pub-date[@pub-type=epub]`` (or ``date-type="pub"`` /
+``"publication"`` with ``publication-format="electronic"``); published (the issue date) =
+``ppub`` (or ``publication-format="print"``), else ``epub-ppub``, else ``collection`` — only
+when the file gives the full date (year, month and day). Older NLM DTDs put ``journal-title`` directly under
 ``journal-meta``; newer ones inside ``journal-title-group``. A ``pmc-articleset`` wrapper with
 several articles is accepted.
 """
@@ -15,6 +17,11 @@ from typing import Any
 from scholardesk.core.errors import InputError
 from scholardesk.domain.reviews import ArticleHistory
 from scholardesk.sources.reviews.xmlutil import local, parse_xml, text_of, ymd
+
+# pub-date kinds (``pub-type`` in JATS 1.0/NLM, ``date-type`` in JATS 1.1+)
+_ONLINE_TYPES = ("epub", "epub-ppub")
+_GENERIC_TYPES = ("pub", "publication", "")  # meaning given by ``publication-format``
+_ISSUE_RANK = {"ppub": 3, "epub-ppub": 2, "collection": 1}  # the print issue date first
 
 
 def _strip_ns(root: Any) -> None:
@@ -46,6 +53,7 @@ def _article(node: Any) -> ArticleHistory:
     doi = title_text = abstract = ""
     history: dict[str, list[dt.date]] = {}
     online: dt.date | None = None
+    issue: tuple[int, dt.date] | None = None
     if ameta is not None:
         for el in ameta.findall("article-id"):
             if el.get("pub-id-type") == "doi":
@@ -60,10 +68,17 @@ def _article(node: Any) -> ArticleHistory:
         for el in ameta.findall("pub-date"):
             kind = (el.get("pub-type") or el.get("date-type") or "").lower()
             fmt = (el.get("publication-format") or "").lower()
-            if kind == "epub" or (kind == "pub" and fmt == "electronic"):
-                value = ymd(el)
-                if value is not None and (online is None or value < online):
+            value = ymd(el)
+            if value is None:
+                continue
+            if kind in _ONLINE_TYPES or (kind in _GENERIC_TYPES and fmt == "electronic"):
+                if online is None or value < online:
                     online = value
+            rank = _ISSUE_RANK.get(kind, 0)
+            if kind in _GENERIC_TYPES and fmt == "print":
+                rank = _ISSUE_RANK["ppub"]
+            if rank and (issue is None or rank > issue[0]):
+                issue = (rank, value)
     revisions = tuple(sorted(history.get("rev-recd", []) + history.get("revised", [])))
     return ArticleHistory(
         doi=doi,
@@ -76,6 +91,7 @@ def _article(node: Any) -> ArticleHistory:
         revisions=revisions,
         accepted=min(history["accepted"]) if history.get("accepted") else None,
         online=online,
+        published=issue[1] if issue else None,
         abstract=abstract,
         source="jats",
         source_url=f"https://doi.org/{doi}" if doi else "",

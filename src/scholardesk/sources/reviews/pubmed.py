@@ -2,7 +2,8 @@
 
 History dates sit in ``PubmedData/History/PubMedPubDate`` with ``PubStatus`` ``received``,
 ``revised`` and ``accepted``; the online date is ``Article/ArticleDate[@DateType=Electronic]``
-(else the ``aheadofprint`` history date).
+(else the ``aheadofprint`` history date); published (the issue date) is
+``Journal/JournalIssue/PubDate`` when it gives year, month and day.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ def _article(node: Any) -> ArticleHistory:
         for ad in article.findall("ArticleDate"):
             if (ad.get("DateType") or "").lower() == "electronic":
                 online = ymd(ad)
+    issue = journal.find("JournalIssue/PubDate") if journal is not None else None
+    published = ymd(issue, "Year", "Month", "Day")  # None unless the full date is given
     if online is None and history.get("aheadofprint"):
         online = min(history["aheadofprint"])
     doi = ""
@@ -62,6 +65,7 @@ def _article(node: Any) -> ArticleHistory:
         revisions=revisions,
         accepted=min(history["accepted"]) if history.get("accepted") else None,
         online=online,
+        published=published,
         abstract=text_of(article.find("Abstract")) if article is not None else "",
         source="pubmed",
         source_url=f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid else "",
