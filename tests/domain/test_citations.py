@@ -214,7 +214,8 @@ def test_a_preprint_written_as_an_arxiv_journal_in_bibtex_is_still_a_preprint() 
     ("Yves Van de Peer", Name("Van de Peer", "Yves")),
     ("David J. Des Marais", Name("Des Marais", "David J.")),
     ("Ludwig von Beethoven", Name("von Beethoven", "Ludwig")),
-    ("Di Wu", Name("Wu", "Di")),  # a given name, not the particle "di"
+    ("Di Wu", Name("Wu", "Di")),
+    ("Stéfan J. van der Walt", Name("van der Walt", "Stéfan J.")),  # five words, one person  # a given name, not the particle "di"
     ("Peyton Z. Peebles Jr", Name("Peebles", "Peyton Z.", "Jr")),
     ("Murray, James M.", Name("Murray", "James M.")),
     ("张三", Name("张三", whole=True)),
@@ -341,6 +342,7 @@ def test_author_lists_are_cut_where_each_style_says() -> None:
 @pytest.mark.parametrize(("entry_type", "code"), [
     ("patent", "[P]"), ("standard", "[S]"), ("software", "[CP]"), ("proceedings", "[C]"),
     ("archive", "[A]"), ("techreport", "[R]"), ("misc", "[Z]"), ("online", "[EB/OL]"),
+    ("newspaper", "[N]"), ("mvbook", "[M]"), ("mvproceedings", "[C]"),
 ])
 def test_gbt7714_type_codes(entry_type: str, code: str) -> None:
     paper = Paper(id=7, title="T", authors=("张三",), year=2001, entry_type=entry_type)

@@ -54,7 +54,7 @@ class Name:
     @property
     def initials(self) -> tuple[str, ...]:
         """One initial per given name; a hyphenated name ("Jean-Pierre") gives "J-P"."""
-        out = []
+        out: list[str] = []
         for word in re.split(r"[\s.]+", self.given):
             parts = [p for p in word.split("-") if p]
             letters = [_first_letter(p) for p in parts]
@@ -68,7 +68,7 @@ class Work:
     """What every citation style needs to know about a paper."""
 
     # journal | conference | chapter | book | proceedings | archive | thesis | report | preprint |
-    # online | patent | standard | software | misc
+    # online | newspaper | patent | standard | software | misc
     kind: str
     title: str
     authors: tuple[Name, ...] = ()
@@ -122,8 +122,10 @@ def parse_name(text: str) -> Name:
         else:
             text = parts[0]
     words = text.split()
-    if len(words) > 4 or any(w.casefold().strip("(),") in _CORPORATE_WORDS for w in words):
-        return Name(text, whole=True)
+    if any(w.casefold().strip("(),") in _CORPORATE_WORDS for w in words) or (
+        len(words) > 4 and not any(w.casefold() in _PARTICLES or w.endswith(".") for w in words)
+    ):
+        return Name(text, whole=True)  # "World Health Organization", a long unsplittable name
     suffix = ""
     if len(words) > 1 and words[-1].casefold().rstrip(",") in _SUFFIXES:
         suffix = _SUFFIXES[words.pop().casefold().rstrip(",")]
@@ -225,6 +227,16 @@ _KINDS = {
     "electronic": "online",
     "www": "online",
     "archive": "archive",
+    "mvbook": "book",
+    "bookinbook": "chapter",
+    "suppbook": "chapter",
+    "mvcollection": "book",
+    "reference": "book",
+    "mvreference": "book",
+    "inreference": "chapter",
+    "mvproceedings": "proceedings",
+    "masterthesis": "thesis",
+    "newspaper": "newspaper",
     "patent": "patent",
     "standard": "standard",
     "software": "software",
@@ -332,7 +344,7 @@ def _end(text: str) -> str:
 _GBT_CODES = {
     "journal": "J", "conference": "C", "chapter": "M", "book": "M", "thesis": "D",
     "report": "R", "preprint": "EB/OL", "online": "EB/OL", "misc": "Z", "proceedings": "C",
-    "archive": "A", "patent": "P", "standard": "S", "software": "CP",
+    "archive": "A", "newspaper": "N", "patent": "P", "standard": "S", "software": "CP",
 }
 
 
