@@ -92,3 +92,42 @@ def test_human_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert main(["--home", home, "models", "providers", "--json"]) == 0
     providers = json.loads(capsys.readouterr().out)
     assert "CPUExecutionProvider" in providers["available"]
+
+
+def _weights_outside(tmp_path: Path) -> Path:
+    """A tiny model whose external weights are ``../secret.bin`` (outside its folder)."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+    from onnx.external_data_helper import set_external_data
+
+    (tmp_path / "secret.bin").write_bytes(b"\x00" * 64)
+    folder = tmp_path / "model"
+    folder.mkdir()
+    weights = numpy_helper.from_array(np.full((4, 4), 2.0, np.float32), "w")
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])
+    graph = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"])], "g", [x], [y],
+                              [weights])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+    set_external_data(model.graph.initializer[0], "../secret.bin")
+    model.graph.initializer[0].ClearField("raw_data")
+    model.graph.initializer[0].data_location = TensorProto.EXTERNAL
+    onnx.save(model, folder / "model.onnx")
+    return folder / "model.onnx"
+
+
+def test_inspect_warns_about_external_data_outside_the_model_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _weights_outside(tmp_path)
+    home = tmp_path / "home"
+    assert main(["--home", str(home), "models", "inspect", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "warning: external data outside the model folder" in out and "../secret.bin" in out
+    info = _json(capsys, "models", "inspect", str(path), "--json", home=home)
+    assert info["external_data_outside"] == ["../secret.bin"]
+    # Registering (which loads it) is refused, and nothing is registered.
+    assert main(["--home", str(home), "models", "add", str(path)]) == 2
+    assert "outside its folder" in capsys.readouterr().err
+    assert _json(capsys, "models", "list", "--json", home=home) == []

@@ -83,3 +83,71 @@ def test_sha256(samples: Path) -> None:
 
     path = samples / "topic_classifier.onnx"
     assert sha256_of(path) == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _model_with_external_weights(folder: Path, location: str) -> Path:
+    """A tiny MatMul model whose weights live at ``location`` (relative to ``folder``)."""
+    import numpy as np
+    from onnx import numpy_helper
+    from onnx.external_data_helper import set_external_data
+
+    folder.mkdir(parents=True, exist_ok=True)
+    weights = numpy_helper.from_array(np.full((4, 4), 2.0, np.float32), "w")
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])
+    graph = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"])], "g", [x], [y],
+                              [weights])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+    tensor = model.graph.initializer[0]
+    set_external_data(tensor, location)
+    tensor.ClearField("raw_data")
+    tensor.data_location = TensorProto.EXTERNAL
+    path = folder / "model.onnx"
+    onnx.save(model, path)
+    return path
+
+
+def _secret(tmp_path: Path) -> Path:
+    secret = tmp_path / "secret.bin"
+    secret.write_bytes(b"\x00" * 64)
+    return secret
+
+
+@pytest.mark.parametrize("kind", ["dot-dot", "absolute", "link out"])
+def test_external_data_outside_the_folder_is_flagged_not_read(tmp_path: Path, kind: str) -> None:
+    secret = _secret(tmp_path)
+    folder = tmp_path / "model"
+    folder.mkdir()
+    if kind == "link out":
+        (folder / "weights.bin").symlink_to(secret)
+    location = {"dot-dot": "../secret.bin", "absolute": str(secret),
+                "link out": "weights.bin"}[kind]
+    info = inspect_model(_model_with_external_weights(folder, location))
+    assert info.external_data_outside == (location,)
+    assert info.to_json()["external_data_outside"] == [location]
+
+
+def test_external_data_outside_the_folder_is_not_checked_for_existence(tmp_path: Path) -> None:
+    # A missing file outside the folder is flagged, not reported as "put it next to the model"
+    # (which would mean looking for it out there).
+    info = inspect_model(_model_with_external_weights(tmp_path / "m", "../../nowhere/x.bin"))
+    assert info.external_data_outside == ("../../nowhere/x.bin",)
+
+
+def test_external_data_inside_the_folder_is_not_flagged(data: Path) -> None:
+    info = inspect_model(data / "external" / "external.onnx")
+    assert info.external_data_outside == ()
+
+
+@pytest.mark.parametrize("location", ["../secret.bin", "link"])
+def test_a_session_on_weights_outside_the_folder_is_refused(tmp_path: Path, location: str) -> None:
+    from scholardesk.inference.session_cache import open_session
+
+    secret = _secret(tmp_path)
+    folder = tmp_path / "model"
+    folder.mkdir()
+    if location == "link":
+        (folder / "link").symlink_to(secret)
+    path = _model_with_external_weights(folder, location)
+    with pytest.raises(InputError, match="outside its folder"):
+        open_session(path, "cpu")

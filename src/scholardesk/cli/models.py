@@ -118,6 +118,9 @@ def _inspect(ctx: CliContext, args: argparse.Namespace) -> int:
             print(f"  {i.name}: {i.dtype} {list(i.shape)} ({i.size_bytes / 1024:.1f} KiB)")
     if info.external_data_files:
         print(tr("external data:") + " " + ", ".join(info.external_data_files))
+    if info.external_data_outside:
+        print(tr("warning: external data outside the model folder (not read; the model "
+                 "cannot be loaded):") + " " + ", ".join(info.external_data_outside))
     for key, value in info.metadata:
         print(f"  {key} = {value[:100]}")
     return EXIT_OK

@@ -92,6 +92,8 @@ class ModelInfo:
     op_counts: tuple[tuple[str, int], ...] = ()
     largest_initializers: tuple[InitializerInfo, ...] = ()
     external_data_files: tuple[str, ...] = ()
+    # External-data locations that leave the model's folder (flagged, never read).
+    external_data_outside: tuple[str, ...] = ()
     domains: tuple[tuple[str, int], ...] = ()
     node_count: int = 0
 
@@ -123,6 +125,7 @@ class ModelInfo:
                 for i in self.largest_initializers
             ],
             "external_data_files": list(self.external_data_files),
+            "external_data_outside": list(self.external_data_outside),
             "domains": dict(self.domains),
         }
 

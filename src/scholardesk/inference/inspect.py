@@ -3,7 +3,9 @@
 Opset, IR version, producer, inputs/outputs with symbolic dimensions, operator counts, the
 largest initializers, the parameter count, metadata properties and external-data files. The
 weights themselves are not loaded (``load_external_data=False``), so inspecting a large model
-is cheap; missing external-data files are reported as a clear error.
+is cheap; missing external-data files are reported as a clear error, and external-data
+locations that leave the model's folder (absolute, ``..``, links out) are flagged and never
+opened (``refuse_outside_external_data`` keeps sessions from loading such a model).
 """
 
 from __future__ import annotations
@@ -84,7 +86,8 @@ def load_proto(path: Path) -> Any:
     return model
 
 
-def _external_files(model: Any, folder: Path) -> tuple[tuple[str, ...], list[str]]:
+def external_locations(model: Any) -> tuple[str, ...]:
+    """The external-data ``location`` of every initializer that has one, in order, once each."""
     from onnx.external_data_helper import uses_external_data
 
     files: list[str] = []
@@ -93,8 +96,50 @@ def _external_files(model: Any, folder: Path) -> tuple[tuple[str, ...], list[str
             for entry in tensor.external_data:
                 if entry.key == "location" and entry.value not in files:
                     files.append(entry.value)
-    missing = [f for f in files if not (folder / f).is_file()]
-    return tuple(files), missing
+    return tuple(files)
+
+
+def outside_folder(locations: tuple[str, ...], folder: Path) -> list[str]:
+    """The locations that leave the model's folder: absolute paths, ``..`` steps, or links
+    that point out of it. Such files are never opened (not even checked for existence)."""
+    root = folder.resolve()
+    outside: list[str] = []
+    for location in locations:
+        candidate = Path(location)
+        if candidate.is_absolute() or candidate.anchor or ".." in candidate.parts:
+            outside.append(location)
+            continue
+        try:
+            resolved = (root / candidate).resolve()
+        except (OSError, RuntimeError):
+            outside.append(location)
+            continue
+        if not resolved.is_relative_to(root):
+            outside.append(location)
+    return outside
+
+
+def refuse_outside_external_data(path: Path, model: Any | None = None) -> None:
+    """InputError when ``path`` keeps weights outside its folder (nothing there is read)."""
+    model = model if model is not None else load_proto(path)
+    outside = outside_folder(external_locations(model), path.parent)
+    if outside:
+        raise InputError(
+            f"{path.name} points to external weight data outside its folder "
+            f"({', '.join(outside)}); ScholarDesk does not read files outside a model's folder.",
+            f"Put the weight files in the folder of {path.name} and export the model with "
+            "plain file names as external-data locations.",
+        )
+
+
+def _external_files(
+    model: Any, folder: Path
+) -> tuple[tuple[str, ...], list[str], list[str]]:
+    """(all locations, the missing ones inside the folder, the ones outside the folder)."""
+    files = external_locations(model)
+    outside = outside_folder(files, folder)
+    missing = [f for f in files if f not in outside and not (folder / f).is_file()]
+    return files, missing, outside
 
 
 def check_opset(model: Any, name: str) -> int:
@@ -123,7 +168,9 @@ def inspect_model(path: Path) -> ModelInfo:
 
     model = load_proto(path)
     opset = check_opset(model, path.name)
-    files, missing = _external_files(model, path.parent)
+    files, missing, outside = _external_files(model, path.parent)
+    if outside:
+        logger.warning("%s points to external data outside its folder: %s", path, outside)
     if missing:
         raise InputError(
             f"{path.name} keeps its weights in external data files that are missing: "
@@ -160,6 +207,7 @@ def inspect_model(path: Path) -> ModelInfo:
         op_counts=tuple(sorted(ops.items(), key=lambda kv: (-kv[1], kv[0]))),
         largest_initializers=tuple(inits[:LARGEST_INITIALIZERS]),
         external_data_files=files,
+        external_data_outside=tuple(outside),
         domains=tuple((e.domain or "ai.onnx", int(e.version)) for e in model.opset_import),
         node_count=sum(ops.values()),
     )

@@ -54,8 +54,23 @@ def _explain_load_error(path: Path, exc: BaseException) -> InputError:
     )
 
 
+def _refuse_outside_weights(path: Path) -> None:
+    """A model whose external data leaves its folder is refused before onnxruntime opens
+    anything (whatever onnxruntime's own checks in the installed version)."""
+    from scholardesk.inference.inspect import load_proto, refuse_outside_external_data
+
+    if not path.is_file():
+        return  # onnxruntime's error says so
+    try:
+        model = load_proto(path)
+    except InputError:
+        return  # unreadable: onnxruntime's error explains it
+    refuse_outside_external_data(path, model)
+
+
 def open_session(path: Path, choice: str = "auto", threads: int = 0) -> CachedSession:
     """A new session on the best usable providers for ``choice`` (no caching)."""
+    _refuse_outside_weights(path)
     tried, notes = prov.plan_providers(choice)
     try:
         session = prov.create_session(str(path), tried, prov.session_options(threads))
