@@ -97,6 +97,19 @@ class Paths:
             folder.mkdir(parents=True, exist_ok=True)
 
 
+# Base address of every web service, by name. Each can be changed in settings.json
+# (``service_urls``) or by an environment variable ``SCHOLARDESK_SERVICE_<NAME>`` (mirrors
+# behind the Great Firewall, local test servers); the variable wins.
+SERVICE_DEFAULTS: dict[str, str] = {
+    "arxiv": "https://export.arxiv.org/api/query",
+    "crossref": "https://api.crossref.org",
+    "semanticscholar": "https://api.semanticscholar.org",
+    "dblp": "https://dblp.org",
+    "openalex": "https://api.openalex.org",
+}
+SERVICE_ENV_PREFIX = "SCHOLARDESK_SERVICE_"
+
+
 @dataclass
 class Settings:
     """User preferences edited in the settings dialog."""
@@ -114,7 +127,21 @@ class Settings:
     request_deadline_s: float = 120.0
     max_body_mb: float = 20.0
     ccf_catalogue_url: str = "https://www.ccf.org.cn/ccftjgjxskwml/"
+    # name → base address, overriding SERVICE_DEFAULTS (see service_url)
+    service_urls: dict[str, str] = field(default_factory=dict)
+    # Optional Semantic Scholar API key (sent as x-api-key; allows faster requests).
+    semantic_scholar_api_key: str = ""
     extra: dict[str, object] = field(default_factory=dict)
+
+    def service_url(self, name: str) -> str:
+        """The base address of web service ``name``: the environment variable
+        ``SCHOLARDESK_SERVICE_<NAME>``, else ``service_urls[name]``, else the older
+        ``extra["<name>_api_url"]``, else the public address."""
+        env = os.environ.get(SERVICE_ENV_PREFIX + name.upper(), "").strip()
+        if env:
+            return env
+        configured = str(self.service_urls.get(name) or self.extra.get(f"{name}_api_url") or "")
+        return configured.strip() or SERVICE_DEFAULTS[name]
 
     def validate(self) -> None:
         if self.language not in LANGUAGES:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # heavy modules (SQLAlchemy, requests) load on first use, not
     from scholardesk.services.library import LibraryService
     from scholardesk.services.models import ModelsService
     from scholardesk.services.papers import PapersService
+    from scholardesk.services.papers_resolve import PapersResolveService
     from scholardesk.services.reviews import ReviewsService
     from scholardesk.services.sample import SampleProvider, SampleService
     from scholardesk.services.submissions import SubmissionsService
@@ -39,6 +40,15 @@ class Services:
         from scholardesk.services.papers import PapersService
 
         return PapersService(self.db, lambda: self.settings, lambda: self.http)
+
+    @cached_property
+    def papers_resolve(self) -> PapersResolveService:
+        from scholardesk.services.papers_resolve import PapersResolveService
+
+        return PapersResolveService(
+            self.db, lambda: self.settings, lambda: self.http,
+            venue_match=lambda text: self.venues.match(text),
+        )
 
     @cached_property
     def venues(self) -> VenuesService:
@@ -82,6 +92,7 @@ class Services:
     def http(self) -> PoliteClient:
         """The one polite HTTP client (created on first use, from the settings)."""
         if self._http is None:
+            from scholardesk.services.papers_resolve import host_intervals as resolver_intervals
             from scholardesk.sources.http import HttpPolicy, PoliteClient
 
             s = self.settings
@@ -97,6 +108,7 @@ class Services:
                         "api.crossref.org": 1.0 / s.crossref_rate,
                         "export.arxiv.org": s.arxiv_interval_s,
                         "eutils.ncbi.nlm.nih.gov": 0.34,
+                        **resolver_intervals(s),  # Semantic Scholar, DBLP, OpenAlex
                     },
                     default_interval_s=1.0 / s.publisher_rate,
                     cache_dir=self.paths.cache_dir,
