@@ -96,6 +96,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_json_flag(venues)
     venues.set_defaults(handler=_venues)
 
+    from scholardesk.cli import papers_resolve
+
+    papers_resolve.register(cmds)
+
 
 def _filter_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tag")
