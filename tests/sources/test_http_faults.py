@@ -237,6 +237,24 @@ def test_a_huge_chunked_body_is_cut_off_at_the_cap(fault_server: Any, tmp_path: 
     assert fault_server.sent < 20 << 20  # the server could not push the 50 MB through
 
 
+def test_a_gzip_bomb_is_cut_off_at_the_cap_after_decoding(
+    fault_server: Any, tmp_path: Path
+) -> None:
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    zeros = b"\0" * (1 << 20)
+    bomb = b"".join(packer.compress(zeros) for _ in range(100)) + packer.flush()
+    assert len(bomb) < 200_000  # 100 MB once decoded
+    fault_server.routes["/x"] = [answer(200, bomb, {"Content-Encoding": "gzip"})]
+    started = time.monotonic()
+    with pytest.raises(AnswerError, match="more than the 2 MB"):
+        make_client(tmp_path, max_body_bytes=2_000_000).get(
+            fault_server.base_url + "/x", use_cache=True)
+    assert time.monotonic() - started < 1
+    assert _cached_files(tmp_path) == []
+
+
 def test_truncated_json_is_not_cached_and_the_next_run_asks_again(
     fault_server: Any, tmp_path: Path
 ) -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
+import http.client
 import logging
 import threading
 import time
@@ -171,6 +172,7 @@ _TRANSIENT: tuple[type[BaseException], ...] = (
     requests.Timeout,
     urllib3.exceptions.ProtocolError,
     urllib3.exceptions.ReadTimeoutError,
+    http.client.HTTPException,
     ConnectionError,
     TimeoutError,
 )
