@@ -7,11 +7,10 @@ value is not "best"."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 
 from scholardesk.analysis.experiments_agg import AggregateRow
+from scholardesk.domain.spreadsheet import csv_text
 
 _LATEX_ESCAPES = {
     "\\": r"\textbackslash{}",
@@ -124,17 +123,15 @@ def to_markdown(rows: Sequence[AggregateRow], decimals: int = 2) -> str:
 
 
 def to_csv(rows: Sequence[AggregateRow]) -> str:
-    """Long CSV, one row per aggregate (full precision, for spreadsheets)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(
-        ["model", "dataset", "split", "protocol", "metric", "mean", "std", "n", "best", "duplicates"]
-    )
-    for r in rows:
-        writer.writerow(
+    """Long CSV, one row per aggregate (full precision, for spreadsheets; text cells escaped
+    against formula injection by ``domain.spreadsheet``; the caller adds the BOM)."""
+    return csv_text(
+        ["model", "dataset", "split", "protocol", "metric", "mean", "std", "n", "best", "duplicates"],
+        (
             [
-                r.model, r.dataset, r.split, r.protocol, r.metric, repr(r.mean),
-                "" if r.std is None else repr(r.std), r.n, int(r.best), r.duplicates,
+                r.model, r.dataset, r.split, r.protocol, r.metric, r.mean,
+                "" if r.std is None else r.std, r.n, int(r.best), r.duplicates,
             ]
-        )
-    return buf.getvalue()
+            for r in rows
+        ),
+    )

@@ -105,3 +105,12 @@ def print_json(data: object) -> None:
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable JSON output")
+
+
+def add_bom_flag(parser: argparse.ArgumentParser) -> None:
+    """``--no-bom``: CSV files are UTF-8 with a BOM by default (Excel on any Windows reads
+    them right); this writes plain UTF-8 instead."""
+    parser.add_argument(
+        "--no-bom", dest="bom", action="store_false",
+        help="write CSV as plain UTF-8 (default: UTF-8 with a BOM, for Excel)",
+    )

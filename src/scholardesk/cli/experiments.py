@@ -10,6 +10,7 @@ from scholardesk.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     CliContext,
+    add_bom_flag,
     add_json_flag,
     print_json,
 )
@@ -69,6 +70,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     table.add_argument("--baseline", help="model to compute relative change against (json)")
     table.add_argument("--out", type=Path, help="write to this file instead of standard output")
     add_json_flag(table)
+    add_bom_flag(table)
     table.set_defaults(handler=_table)
 
     dup = cmds.add_parser("duplicates", help="runs entered more than once")
@@ -173,7 +175,8 @@ def _table(ctx: CliContext, args: argparse.Namespace) -> int:
         args.experiment, args.metric, fmt, args.decimals, args.baseline
     )
     if args.out is not None:
-        args.out.write_text(text, encoding="utf-8")
+        csv_for_excel = fmt == "csv" and args.bom
+        args.out.write_text(text, encoding="utf-8-sig" if csv_for_excel else "utf-8")
         print(args.out)
     else:
         sys.stdout.write(text)

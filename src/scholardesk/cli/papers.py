@@ -7,7 +7,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from scholardesk.cli.common import EXIT_FAILED, EXIT_OK, CliContext, add_json_flag, print_json
+from scholardesk.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    CliContext,
+    add_bom_flag,
+    add_json_flag,
+    print_json,
+)
 from scholardesk.core.i18n import tr
 from scholardesk.domain.importing import ImportReport
 from scholardesk.domain.papers import READING_STATUSES, PaperFilter, PaperRow
@@ -72,6 +79,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
     export.add_argument("--ids", type=int, nargs="+", help="only these papers")
     _filter_args(export)
+    add_bom_flag(export)
     export.set_defaults(handler=_export)
 
     subscribe = cmds.add_parser("subscribe", help="follow an arXiv category or a saved query")
@@ -226,7 +234,7 @@ def _export(ctx: CliContext, args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(svc.export_text(args.format, _filter(args), ctx.progress()))
         return EXIT_OK
-    n = svc.export(args.format, args.out, _filter(args), ctx.progress())
+    n = svc.export(args.format, args.out, _filter(args), ctx.progress(), bom=args.bom)
     print(tr("Exported {n} papers to {path}.", n=n, path=args.out), file=sys.stderr)
     return EXIT_OK
 

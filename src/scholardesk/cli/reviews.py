@@ -6,7 +6,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from scholardesk.cli.common import EXIT_FAILED, EXIT_OK, CliContext, add_json_flag, print_json
+from scholardesk.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    CliContext,
+    add_bom_flag,
+    add_json_flag,
+    print_json,
+)
 from scholardesk.core.i18n import tr
 from scholardesk.domain.importing import RecordError
 from scholardesk.domain.reviews import INTERVALS, ArticleQuery, IntervalStats
@@ -49,6 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     arts.add_argument("--limit", type=int, default=None)
     arts.add_argument("--csv", type=Path, help="write the rows to a CSV file")
     arts.add_argument("--xlsx", type=Path, help="write the rows to an Excel file")
+    add_bom_flag(arts)
     add_json_flag(arts)
     arts.set_defaults(handler=_articles)
 
@@ -59,6 +67,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     stats.add_argument("--by", choices=["year", "type"], default=None)
     stats.add_argument("--csv", type=Path, help="write the summary to a CSV file")
     stats.add_argument("--xlsx", type=Path, help="write the summary to an Excel file")
+    add_bom_flag(stats)
     add_json_flag(stats)
     stats.set_defaults(handler=_stats)
 
@@ -180,7 +189,7 @@ def _articles(ctx: CliContext, args: argparse.Namespace) -> int:
     svc = ctx.services.reviews
     q = _query(args)
     if args.csv:
-        print(svc.export_articles(args.csv, q, "csv"))
+        print(svc.export_articles(args.csv, q, "csv", bom=args.bom))
     if args.xlsx:
         print(svc.export_articles(args.xlsx, q, "xlsx"))
     if args.csv or args.xlsx:
@@ -220,7 +229,7 @@ def _stats(ctx: CliContext, args: argparse.Namespace) -> int:
     stats = svc.stats(args.journal, args.interval, args.by, args.keyword,
                       args.date_from or None, args.date_to or None, args.article_type)
     if args.csv:
-        print(svc.export_stats(args.csv, stats, "csv"))
+        print(svc.export_stats(args.csv, stats, "csv", bom=args.bom))
     if args.xlsx:
         print(svc.export_stats(args.xlsx, stats, "xlsx"))
     if args.csv or args.xlsx:

@@ -6,7 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from scholardesk.cli.common import EXIT_FAILED, EXIT_OK, CliContext, add_json_flag, print_json
+from scholardesk.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    CliContext,
+    add_bom_flag,
+    add_json_flag,
+    print_json,
+)
 from scholardesk.core.errors import InputError
 from scholardesk.core.i18n import tr
 from scholardesk.domain.submissions import ROLES, SYSTEMS, Stage
@@ -85,6 +92,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     exp = cmds.add_parser("export", help="write timelines to JSON or CSV (by the file suffix)")
     exp.add_argument("file", type=Path)
     add_json_flag(exp)
+    add_bom_flag(exp)
     exp.set_defaults(handler=_export)
 
     imf = cmds.add_parser("import", help="read a JSON or CSV export")
@@ -277,7 +285,7 @@ def _email(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _export(ctx: CliContext, args: argparse.Namespace) -> int:
-    n = ctx.services.submissions.export_file(args.file)
+    n = ctx.services.submissions.export_file(args.file, bom=args.bom)
     if args.json:
         print_json({"file": str(args.file), "submissions": n})
     else:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +12,7 @@ from scholardesk.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     CliContext,
+    add_bom_flag,
     add_json_flag,
     print_json,
 )
@@ -41,6 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     exp = cmds.add_parser("export-ccf", help="write the catalogue as CSV (edit, re-import)")
     exp.add_argument("file", type=Path, metavar="FILE.csv")
+    add_bom_flag(exp)
     exp.set_defaults(handler=_export_ccf)
 
     rank = cmds.add_parser("rank", help="the CCF rank of a venue written any way")
@@ -133,7 +134,7 @@ def _download_ccf(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _export_ccf(ctx: CliContext, args: argparse.Namespace) -> int:
-    n = ctx.services.venues.export_ccf(args.file)
+    n = ctx.services.venues.export_ccf(args.file, bom=args.bom)
     print(tr("Wrote {n} catalogue rows to {path}.", n=n, path=args.file))
     return EXIT_OK
 
@@ -183,15 +184,20 @@ def _list(ctx: CliContext, args: argparse.Namespace) -> int:
             for v in venues
         ])
     elif args.csv:
-        writer = csv.writer(sys.stdout)
-        writer.writerow(["abbr", "name", "kind", "publisher", "rank", "category", "edition"])
-        for v in venues:
-            writer.writerow([v.abbr, v.name, v.kind, v.publisher, v.ccf.rank if v.ccf else "",
-                             v.ccf.category if v.ccf else "", v.ccf.edition if v.ccf else ""])
+        from scholardesk.domain.spreadsheet import csv_text  # cells escaped; no BOM on stdout
+
+        sys.stdout.write(csv_text(
+            ["abbr", "name", "kind", "publisher", "rank", "category", "edition"],
+            ([v.abbr, v.name, v.kind, v.publisher, v.ccf.rank if v.ccf else "",
+              v.ccf.category if v.ccf else "", v.ccf.edition if v.ccf else ""] for v in venues),
+            lineterminator="\r\n",
+        ))
     else:
+        svc = ctx.services.venues
         for v in venues:
             rank = f"{v.ccf.category}-{v.ccf.rank}" if v.ccf else "-"
-            print(f"{rank:5} {v.kind[:4]:4} {v.abbr or '-':12} {v.name}")
+            history = f"  [{svc.ccf_history(v).split(' · ', 1)[-1]}]" if args.rank else ""
+            print(f"{rank:5} {v.kind[:4]:4} {v.abbr or '-':12} {v.name}{history}")
     return EXIT_OK
 
 

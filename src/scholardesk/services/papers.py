@@ -8,9 +8,7 @@ nothing is half-written and 100,000 entries go in at thousands per second. Heavy
 
 from __future__ import annotations
 
-import csv
 import gc
-import io
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -162,13 +160,13 @@ class PapersService:
         if suffix in (".bib", ".bibtex", ".txt"):
             parsed = bibtex.read_bibtex_file(path)
             items = [_Incoming(r, where=f"line {line} ({r.record_ref})") for line, r in parsed.records]
-            return items, parsed.errors, parsed.skipped
+            return items, parsed.errors, parsed.skipped, parsed.notices
         if suffix in (".xml", ".atom") or atom.looks_like_atom(path):
             feed = atom.read_atom_file(path)
-            return [_Incoming(r) for r in feed.records], feed.errors, 0
+            return [_Incoming(r) for r in feed.records], feed.errors, 0, []
         if suffix == ".json":
             papers, errors = paper_json.read_papers_json(path)
-            return [_Incoming(p.record, p.status, p.rating, p.notes) for p in papers], errors, 0
+            return [_Incoming(p.record, p.status, p.rating, p.notes) for p in papers], errors, 0, []
         return [], [RecordError(
             str(path), "file",
             "unknown file type; use .bib (BibTeX), .xml (arXiv Atom) or .json",
@@ -607,27 +605,30 @@ class PapersService:
             return "".join(write_bibtex(papers))
         if fmt == "json":
             return json.dumps([_export_json(p) for p in papers], ensure_ascii=False, indent=2)
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(CSV_COLUMNS)
-        for p in papers:
-            writer.writerow([
+        from scholardesk.domain.spreadsheet import csv_text  # cells escaped (no formulas)
+
+        return csv_text(CSV_COLUMNS, (
+            [
                 p.id, p.title, "; ".join(p.authors), p.year or "", p.venue, p.doi or "",
                 p.arxiv_id or "", " ".join(p.categories), p.entry_type, p.status, p.rating,
                 "; ".join(p.tags), p.best_url, p.links.get("pdf", ""), p.links.get("code", ""),
                 p.notes,
-            ])
-        return buf.getvalue()
+            ]
+            for p in papers
+        ), lineterminator="\r\n")
 
     def export(
         self, fmt: str, out: Path, flt: PaperFilter | None = None,
-        progress: Progress | None = None,
+        progress: Progress | None = None, bom: bool = True,
     ) -> int:
+        """Write the export to ``out``; a CSV file gets a UTF-8 BOM (for Excel) unless
+        ``bom`` is false."""
         text = self.export_text(fmt, flt, progress)
+        encoding = "utf-8-sig" if fmt == "csv" and bom else "utf-8"
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
             tmp = out.with_name(out.name + ".tmp")
-            tmp.write_text(text, encoding="utf-8")
+            tmp.write_text(text, encoding=encoding)
             tmp.replace(out)
         except OSError as exc:
             raise InputError(f"Cannot write {out}: {exc.strerror or exc}.") from exc

@@ -511,19 +511,25 @@ class ReviewsService:
 
     # --- export ---------------------------------------------------------------------------
 
-    def export_articles(self, path: Path, q: ArticleQuery | None = None, fmt: str | None = None) -> Path:
+    def export_articles(
+        self, path: Path, q: ArticleQuery | None = None, fmt: str | None = None,
+        bom: bool = True,
+    ) -> Path:
         from scholardesk.sources.reviews.export import write_table
 
         rows = self.articles(q)
         data = [[r.to_json().get(c) for c in ARTICLE_COLUMNS] for r in rows]
-        return write_table(path, ARTICLE_COLUMNS, data, fmt, sheet="articles")
+        return write_table(path, ARTICLE_COLUMNS, data, fmt, sheet="articles", bom=bom)
 
-    def export_stats(self, path: Path, stats: Sequence[IntervalStats], fmt: str | None = None) -> Path:
+    def export_stats(
+        self, path: Path, stats: Sequence[IntervalStats], fmt: str | None = None,
+        bom: bool = True,
+    ) -> Path:
         from scholardesk.sources.reviews.export import write_table
 
         data = [[s.to_json().get(c, s.group if c == "group" else None) for c in STATS_COLUMNS]
                 for s in stats]
-        return write_table(path, STATS_COLUMNS, data, fmt, sheet="summary")
+        return write_table(path, STATS_COLUMNS, data, fmt, sheet="summary", bom=bom)
 
     # --- collecting -----------------------------------------------------------------------
 

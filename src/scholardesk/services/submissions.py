@@ -419,15 +419,18 @@ class SubmissionsService:
             ],
         }
 
-    def export_file(self, path: Path, ids: Iterable[int] | None = None) -> int:
-        """Write JSON (``.json``) or CSV (one row per event); returns the submission count."""
+    def export_file(
+        self, path: Path, ids: Iterable[int] | None = None, bom: bool = True
+    ) -> int:
+        """Write JSON (``.json``) or CSV (one row per event, cells escaped against formula
+        injection, UTF-8 with a BOM unless ``bom`` is false); returns the submission count."""
         data = self.export_data(ids)
         subs = data["submissions"]
         assert isinstance(subs, list)
         if path.suffix.lower() == ".csv":
-            buf = io.StringIO()
-            writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
-            writer.writeheader()
+            from scholardesk.domain.spreadsheet import csv_encoding, csv_text
+
+            table: list[list[object]] = []
             for s in subs:
                 base = {
                     "submission": s["id"], "title": s["title"], "venue": s["venue"],
@@ -435,11 +438,10 @@ class SubmissionsService:
                     "role": s["role"], "previous": s["previous_id"] or "",
                 }  # fmt: skip
                 for e in s["events"] or [{"date": "", "time": "", "raw": "", "stage": ""}]:
-                    writer.writerow(
-                        {**base, "date": e["date"], "time": e["time"], "raw": e["raw"],
-                         "stage": e["stage"]}
-                    )
-            path.write_text(buf.getvalue(), encoding="utf-8-sig")
+                    row = {**base, "date": e["date"], "time": e["time"], "raw": e["raw"],
+                           "stage": e["stage"]}
+                    table.append([row.get(c, "") for c in CSV_COLUMNS])
+            path.write_text(csv_text(CSV_COLUMNS, table), encoding=csv_encoding(bom))
         else:
             path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
         return len(subs)
@@ -592,7 +594,11 @@ def _records_from_csv(text: str, source: str) -> tuple[list[object], list[Record
             f"Columns: {', '.join(CSV_COLUMNS)}.",
         )
     records: dict[str, dict[str, object]] = {}
-    for row in reader:
+    from scholardesk.domain.spreadsheet import unescape_text
+
+    for row in (
+        {k: unescape_text(v) if isinstance(v, str) else v for k, v in r.items()} for r in reader
+    ):
         key = (row.get("submission") or "").strip() or f"{row.get('venue')}|{row.get('title')}"
         rec = records.setdefault(
             key,

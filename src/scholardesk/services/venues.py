@@ -236,7 +236,7 @@ class VenuesService:
         target.write_bytes(body)
         return self.import_ccf(target, progress)
 
-    def export_ccf(self, path: Path, flt: VenueFilter | None = None) -> int:
+    def export_ccf(self, path: Path, flt: VenueFilter | None = None, bom: bool = True) -> int:
         from scholardesk.sources.venue_metrics_csv import write_catalogue
 
         entries = [
@@ -247,7 +247,7 @@ class VenuesService:
             for v in self.list(flt)
             for r in v.ccf_all
         ]
-        return write_catalogue(Path(path), entries)
+        return write_catalogue(Path(path), entries, bom=bom)
 
     def list(self, flt: VenueFilter | None = None) -> builtins.list[Venue]:
         with self.db.reading() as session:

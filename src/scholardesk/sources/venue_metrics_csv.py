@@ -66,8 +66,10 @@ def _reader(path: Path) -> csv.DictReader[str]:
 
 
 def _getter(row: dict[str, str | None]) -> Callable[[str], str]:
-    def get(key: str) -> str:
-        return (row.get(key) or "").strip()
+    from scholardesk.domain.spreadsheet import unescape_text
+
+    def get(key: str) -> str:  # a cell our own export escaped reads back as it was
+        return unescape_text((row.get(key) or "").strip())
 
     return get
 
@@ -153,12 +155,14 @@ def read_catalogue(path: Path) -> tuple[list[CcfEntry], list[RecordError]]:
     return entries, errors
 
 
-def write_catalogue(path: Path, entries: list[CcfEntry]) -> int:
-    path = Path(path)
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(CATALOGUE_COLUMNS)
-        for e in entries:
-            writer.writerow([e.kind, e.category, e.rank, e.abbr, e.name, e.publisher,
-                             e.dblp_url, e.edition, e.note])
+def write_catalogue(path: Path, entries: list[CcfEntry], bom: bool = True) -> int:
+    """The catalogue as CSV for a spreadsheet (cells escaped, UTF-8 with a BOM by default)."""
+    from scholardesk.domain.spreadsheet import write_csv_file
+
+    write_csv_file(
+        Path(path), CATALOGUE_COLUMNS,
+        ([e.kind, e.category, e.rank, e.abbr, e.name, e.publisher, e.dblp_url, e.edition, e.note]
+         for e in entries),
+        bom=bom,
+    )
     return len(entries)

@@ -2,12 +2,13 @@
 
 Tables arrive as (columns, rows) of plain values, so that the same writer serves the summary
 and the per-article rows. Files are written to a temporary name and renamed, so a failed
-export never leaves half a file behind.
+export never leaves half a file behind. Cells go through ``domain.spreadsheet``: no cell is
+ever a formula (CSV: OWASP quote prefix; XLSX: text stored as text), CSV has a BOM unless
+``bom=False``.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from scholardesk.core.errors import InputError
+from scholardesk.domain.spreadsheet import is_risky_text, write_csv_file, xlsx_cell
 
 FORMATS = ("csv", "xlsx", "json")
 
@@ -35,16 +37,14 @@ def write_table(
     rows: Sequence[Sequence[Any]],
     fmt: str | None = None,
     sheet: str = "data",
+    bom: bool = True,
 ) -> Path:
     kind = format_of(path, fmt)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
     try:
         if kind == "csv":
-            with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(columns)
-                writer.writerows(["" if v is None else v for v in row] for row in rows)
+            write_csv_file(tmp, columns, rows, bom=bom)
         elif kind == "json":
             data = [dict(zip(columns, row, strict=False)) for row in rows]
             tmp.write_text(
@@ -56,9 +56,13 @@ def write_table(
             wb = Workbook()
             ws = wb.active
             ws.title = sheet[:31]
-            ws.append(list(columns))
-            for row in rows:
-                ws.append([_cell(v) for v in row])
+            for row in [columns, *rows]:
+                cells = [xlsx_cell(v) for v in row]
+                ws.append([value for value, _ in cells])
+                for cell, (value, is_text) in zip(ws[ws.max_row], cells, strict=False):
+                    if is_text:
+                        cell.data_type = "s"  # text, never a formula
+                        cell.quotePrefix = is_risky_text(value)
             ws.freeze_panes = "A2"
             wb.save(tmp)
         os.replace(tmp, path)
@@ -67,8 +71,3 @@ def write_table(
         raise InputError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
     return path
 
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return value
