@@ -76,3 +76,22 @@ def test_paste_duplicates_and_plot(tmp_path: Path, capsys: pytest.CaptureFixture
     assert b"<svg" in svg.read_bytes()[:2000]
     assert main([*home, "experiments", "plot", "--experiment", "LL", "--kind", "curves", "--out", str(out)]) == 2
     assert "no training curves" in capsys.readouterr().err
+
+
+def test_mlflow_params_are_columns_of_runs_and_rows_of_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], real_fixture: Callable[[str], Path]
+) -> None:
+    home = ["--home", str(tmp_path)]
+    mlruns = str(real_fixture("mlflow/MLFlow_Framework_z_mlruns"))
+    assert main([*home, "experiments", "import", mlruns, "--experiment", "wine"]) == 0
+    capsys.readouterr()
+    assert main([*home, "experiments", "runs", "--experiment", "wine"]) == 0
+    header, *lines = capsys.readouterr().out.splitlines()
+    assert header.split("\t") == ["id", "model", "dataset", "split", "seed", "source",
+                                  "alpha", "l1_ratio", "mae", "r2", "rmse"]
+    cells = {line.split("\t")[1]: line.split("\t") for line in lines}
+    assert cells["amusing-dove-33 (run name)"][6:8] == ["0.5", "0.5"]
+    assert main([*home, "experiments", "table", "--experiment", "wine", "--metric", "rmse",
+                 "--param", "alpha", "--json"]) == 0
+    models = [r["model"] for r in _json(capsys)]  # type: ignore[union-attr]
+    assert "amusing-dove-33 (run name) (alpha=0.5)" in models and len(models) == 3

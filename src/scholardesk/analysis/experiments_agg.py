@@ -91,18 +91,28 @@ def duplicate_groups(runs: Iterable[RunRecord]) -> list[DuplicateGroup]:
     ]
 
 
+def model_label(run: RunRecord, params: Sequence[str] = ()) -> str:
+    """The row label: the model, with the chosen params' values ("ElasticNet (alpha=0.5)")."""
+    if not params:
+        return run.model
+    values = ", ".join(f"{p}={run.params.get(p, '')}" for p in params)
+    return f"{run.model} ({values})"
+
+
 def aggregate(
     runs: Iterable[RunRecord],
     metric: str | None = None,
     baseline: str | None = None,
+    params: Sequence[str] = (),
 ) -> list[AggregateRow]:
-    """Group by (model, dataset, split, protocol, metric) across seeds."""
+    """Group by (model, dataset, split, protocol, metric) across seeds; with ``params``, runs
+    that differ in those params' values are different rows."""
     groups: dict[tuple[str, str, str, str, str], list[tuple[RunRecord, float, bool]]] = defaultdict(list)
     for run in runs:
         for result in run.results:
             if metric is not None and result.metric != metric:
                 continue
-            key = (run.model, run.dataset, run.split, run.protocol, result.metric)
+            key = (model_label(run, params), run.dataset, run.split, run.protocol, result.metric)
             groups[key].append((run, result.value, result.higher_is_better))
     rows: list[AggregateRow] = []
     for (model, dataset, split, protocol, met), items in groups.items():

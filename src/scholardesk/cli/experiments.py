@@ -68,6 +68,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     table.add_argument("--format", choices=["latex", "markdown", "csv", "json"], default="markdown")
     table.add_argument("--decimals", type=int, default=2)
     table.add_argument("--baseline", help="model to compute relative change against (json)")
+    table.add_argument(
+        "--param", action="append", default=[], metavar="NAME",
+        help="tell rows apart by this param too, e.g. --param alpha (repeatable)",
+    )
     table.add_argument("--out", type=Path, help="write to this file instead of standard output")
     add_json_flag(table)
     add_bom_flag(table)
@@ -162,17 +166,23 @@ def _runs(ctx: CliContext, args: argparse.Namespace) -> int:
     if args.json:
         print_json([r.to_json() for r in runs])
         return EXIT_OK
+    # one column per param (MLflow alpha, l1_ratio, ...) and per metric, tab-separated
+    params = sorted({k for r in runs for k in r.params})
+    metrics = sorted({x.metric for r in runs for x in r.results})
+    print("\t".join(["id", "model", "dataset", "split", "seed", "source", *params, *metrics]))
     for r in runs:
-        values = ", ".join(f"{x.metric}={x.value:.4g}" for x in r.results)
-        seed = "" if r.seed is None else f" seed={r.seed}"
-        print(f"#{r.id} {r.model} {r.dataset} {r.split}{seed} [{r.source}] {values}".replace("  ", " "))
+        values = {x.metric: f"{x.value:.4g}" for x in r.results}
+        print("\t".join([
+            f"#{r.id}", r.model, r.dataset, r.split, "" if r.seed is None else str(r.seed),
+            r.source, *(r.params.get(p, "") for p in params), *(values.get(m, "") for m in metrics),
+        ]))
     return EXIT_OK
 
 
 def _table(ctx: CliContext, args: argparse.Namespace) -> int:
     fmt = "json" if args.json else args.format
     text = ctx.services.experiments.export_table(
-        args.experiment, args.metric, fmt, args.decimals, args.baseline
+        args.experiment, args.metric, fmt, args.decimals, args.baseline, params=args.param
     )
     if args.out is not None:
         csv_for_excel = fmt == "csv" and args.bom

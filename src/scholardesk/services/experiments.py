@@ -280,11 +280,16 @@ class ExperimentsService:
 
     # -- aggregation, plots, export ------------------------------------------------------
     def aggregate(
-        self, experiment: str | None, metric: str | None = None, baseline: str | None = None
+        self,
+        experiment: str | None,
+        metric: str | None = None,
+        baseline: str | None = None,
+        params: Sequence[str] = (),
     ) -> list[AggregateRow]:
+        """Mean ± std per model (and per value of each of ``params``, e.g. MLflow's alpha)."""
         from scholardesk.analysis.experiments_agg import aggregate
 
-        return aggregate(self.runs(experiment), metric, baseline)
+        return aggregate(self.runs(experiment), metric, baseline, params)
 
     def leaderboard(self, experiment: str | None, metric: str) -> Leaderboard:
         from scholardesk.analysis.experiments_agg import leaderboard
@@ -303,6 +308,7 @@ class ExperimentsService:
         fmt: str = "latex",
         decimals: int = 2,
         baseline: str | None = None,
+        params: Sequence[str] = (),
     ) -> str:
         import json
 
@@ -310,7 +316,7 @@ class ExperimentsService:
 
         if fmt not in TABLE_FORMATS:
             raise InputError(f"Unknown table format {fmt!r}.", f"Use one of {', '.join(TABLE_FORMATS)}.")
-        rows = self.aggregate(experiment, metric, baseline)
+        rows = self.aggregate(experiment, metric, baseline, params)
         if not rows:
             raise NotFoundError(
                 f"Experiment {experiment!r} has no results"
