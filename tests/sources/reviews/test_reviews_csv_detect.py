@@ -66,3 +66,28 @@ def test_detect_csv_and_unknown() -> None:
     assert detect_format((DATA / "histories.csv").read_bytes(), "histories.csv") == "csv"
     with pytest.raises(InputError, match="cannot tell"):
         detect_format(b"\x00\x01binary", "blob.bin")
+
+
+@pytest.mark.parametrize(
+    ("fixture", "says"),
+    [
+        ("crossref/habanero_cassette_test_works_field_queries.yaml", "recorded HTTP cassette"),
+        ("crossref/commonmeta-py_cassette_works_sample5.yaml", "recorded HTTP cassette"),
+        ("ccfddl/conference/AI/aaai.yml", "venues sync-deadlines"),
+    ],
+)
+def test_yaml_files_get_a_yaml_message(
+    real_fixture: Callable[[str], Path], fixture: str, says: str
+) -> None:
+    path = real_fixture(fixture)
+    with pytest.raises(InputError) as caught:
+        detect_format(path.read_bytes(), path.name)
+    assert f"{path.name} is a YAML file" in caught.value.message
+    assert says in str(caught.value)
+    assert "header row" not in str(caught.value)
+
+
+def test_yaml_without_its_extension_is_still_yaml() -> None:
+    with pytest.raises(InputError, match="is a YAML file"):
+        detect_format(b"---\ntitle: A, B and C\nreceived: 2020-01-01\n", "notes")
+    assert detect_format(b"doi,journal,received\n10.1/x,J,2020-01-01\n", "notes") == "csv"

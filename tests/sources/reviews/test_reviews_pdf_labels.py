@@ -102,3 +102,99 @@ def test_labels_ignore_unlabelled_words_and_far_away_repeats() -> None:
     found = extract_labelled_dates(text)
     assert (found.received, found.accepted, found.online) == (
         D(2013, 1, 23), D(2013, 3, 13), D(2013, 4, 24))
+
+
+def _text_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF printing ``lines`` (Helvetica, top to bottom)."""
+    def literal(line: str) -> bytes:
+        return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").encode("latin-1")
+
+    ops = b"BT /F1 9 Tf 50 800 Td " + b" 0 -14 Td ".join(b"(%s) Tj" % literal(x) for x in lines)
+    ops += b" ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(ops), ops),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+@pytest.mark.parametrize(
+    ("name", "journal", "issn"),
+    [
+        # "International Psychogeriatrics (2014), 26:1, 147-154"; the Cambridge PII in the DOI
+        # carries the ISSN
+        ("cermine_example1_intpsychogeriatrics_2014.pdf", "International Psychogeriatrics",
+         "1041-6102"),
+        # "Agyeman-Duah et al. BMC Health Services Research 2014, 14:1"; DOI 10.1186/1472-6963-…
+        ("cermine_example2_bmc_hsr_2014.pdf", "BMC Health Services Research", "1472-6963"),
+        # "Rehabilitation Research and Practice / Volume 2010, Article ID 157939"
+        ("cermine_test2_hindawi_rrp_2010.pdf", "Rehabilitation Research and Practice", ""),
+    ],
+)
+def test_the_journal_is_read_from_the_pdf(
+    real_fixture: Fixture, name: str, journal: str, issn: str
+) -> None:
+    h = parse_pdf(real_fixture(f"pdf/{name}").read_bytes(), name)
+    assert (h.journal, h.issn) == (journal, issn)
+
+
+def test_portland_press_clinical_science_first_page() -> None:
+    pdf = _text_pdf([
+        "Clinical Science (2014) 126, 25-35 (Printed in Great Britain) doi: 10.1042/CS20130123",
+        "A study of something clinical",
+        "Received 19 July 2013/20 August 2013; accepted 2 September 2013",
+        "Published as Immediate Publication 9 September 2013, doi: 10.1042/CS20130123",
+    ])
+    h = parse_pdf(pdf, "cs.pdf")
+    assert h.journal == "Clinical Science"
+    assert h.doi == "10.1042/cs20130123"
+    assert (h.received, h.revisions, h.accepted, h.online) == (
+        D(2013, 7, 19), (D(2013, 8, 20),), D(2013, 9, 2), D(2013, 9, 9))
+
+
+def test_peerj_computer_science_by_header_and_doi() -> None:
+    lines = [
+        "Submitted 12 January 2016", "Accepted 3 March 2016", "Published 21 March 2016",
+        "How to cite this article Smith et al. (2016), Tracing code. PeerJ Comput. Sci. 2:e50",
+    ]
+    assert parse_pdf(_text_pdf(lines), "peerj.pdf").journal == "PeerJ Comput. Sci."
+    h = parse_pdf(_text_pdf([*lines, "DOI 10.7717/peerj-cs.50"]), "peerj.pdf")
+    assert (h.journal, h.doi) == ("PeerJ Computer Science", "10.7717/peerj-cs.50")
+    assert (h.received, h.accepted, h.online) == (D(2016, 1, 12), D(2016, 3, 3), D(2016, 3, 21))
+
+
+def test_no_journal_when_neither_header_nor_doi_names_one() -> None:
+    h = parse_pdf(_text_pdf(["A plain preprint", "Received 1 May 2020; accepted 2 June 2020"]),
+                  "plain.pdf")
+    assert (h.journal, h.issn, h.eissn) == ("", "", "")
+
+
+@pytest.mark.parametrize(
+    ("doi", "issn"),
+    [
+        ("10.1017/s1041610213001804", "1041-6102"),  # Cambridge PII
+        ("10.1016/s0009-2614(97)04014-1", "0009-2614"),  # Elsevier PII
+        ("10.1186/1472-6963-14-1", "1472-6963"),  # older BioMed Central
+        ("10.1186/s12913-014-0001-y", ""),  # newer BMC: no ISSN in the DOI
+        ("10.1017/s1041610213001805", "1041-6102"),
+        ("10.1017/s1041610313001804", ""),  # check digit wrong: not an ISSN
+    ],
+)
+def test_issn_printed_in_the_doi(doi: str, issn: str) -> None:
+    from scholardesk.sources.reviews.pdf import issn_from_doi
+
+    assert issn_from_doi(doi) == issn

@@ -9,6 +9,27 @@ from scholardesk.core.errors import InputError
 FORMATS = ("crossref", "pubmed", "jats", "html", "pdf", "csv")
 
 _XML_ROOT = re.compile(rb"<(?!\?|!)([A-Za-z][\w:.-]*)")
+_YAML_KEY = re.compile(rb"(?:%YAML|---(?:\s|$)|[A-Za-z_][\w-]*:(?:[ \t]|\r?\n))")
+
+
+def _refuse_yaml(head: bytes, name: str) -> None:
+    """YAML is none of the review-date formats: say so, and what the file probably is."""
+    what = name or "The file"
+    if re.search(rb"(?m)^interactions:", head):
+        raise InputError(
+            f"{what} is a YAML file (a recorded HTTP cassette), not a file review dates are "
+            "imported from.",
+            "Save the Crossref answer itself as JSON (api.crossref.org/works/DOI) and import that.",
+        )
+    if re.search(rb"(?m)^\s*-?\s*(?:confs|timeline|deadline):", head):
+        raise InputError(
+            f"{what} is a YAML file of conference deadlines (ccf-deadlines), not review dates.",
+            "Import it with: scholardesk venues sync-deadlines FILE",
+        )
+    raise InputError(
+        f"{what} is a YAML file, not a file review dates are imported from.",
+        "Import Crossref JSON, PubMed/JATS XML, saved article pages (.html), PDFs or CSV.",
+    )
 
 
 def detect_format(data: bytes, name: str = "") -> str:
@@ -37,6 +58,10 @@ def detect_format(data: bytes, name: str = "") -> str:
             return "jats"
         if lower_name.endswith((".htm", ".html")):
             return "html"
+    if lower_name.endswith((".yml", ".yaml")) or (
+        not lower_name.endswith((".csv", ".tsv", ".txt")) and _YAML_KEY.match(head)
+    ):
+        _refuse_yaml(data[:20_000], name)
     if lower_name.endswith((".csv", ".tsv", ".txt")):
         return "csv"
     if lower_name.endswith((".html", ".htm")):

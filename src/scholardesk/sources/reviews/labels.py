@@ -8,7 +8,8 @@ published" an online date, not an acceptance.
 Rules: each field takes its first labelled date inside the cluster of labels around the first
 "received"/"accepted" label (pages repeat "Published online" for related articles further
 down); ``online`` is the earliest online-type date in that cluster; every "revised" date is a
-revision.
+revision, and so is a date written right after the received date with a slash (Portland Press:
+"Received 19 July 2013/20 August 2013" = received / revised).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ _LABELS: list[tuple[str, str]] = [
     (r"revision\s+received", "revised"),
     (r"revision\s+requested", ""),
     (r"accepted\s+manuscript\s+(?:published|online)", "online"),
+    (r"(?:published\s+as\s+)?immediate\s+publication", "online"),  # Portland Press
     (r"accepted\s+author\s+version\s+posted\s+online", "online"),
     (r"version\s+of\s+record\s+(?:online|published)", "online"),
     (r"date\s+of\s+current\s+version", ""),
@@ -65,6 +67,7 @@ _LABEL_BEFORE = re.compile(
 _FIELDS = {f"l{i}": fld for i, (_, fld) in enumerate(_LABELS)}
 LOOKBACK = 64
 _GLUED_COLON = re.compile(r"(?<=\D)[:：](?=\d)")
+_SLASH = re.compile(r"\s*/\s*")
 
 CLUSTER_CHARS = 1500  # labels further than this from the first received/accepted are ignored
 
@@ -91,10 +94,19 @@ def find_labelled(text: str) -> list[tuple[int, str, dt.date]]:
     out: list[tuple[int, str, dt.date]] = []
     # the date patterns refuse a date glued to a colon ("收稿日期：2021-05-05"); add a space
     text = _GLUED_COLON.sub(": ", text)
+    previous: tuple[int, str] | None = None  # (end, field) of the last labelled date
     for match in find_dates(text, min_precision="month"):
+        if (previous is not None and previous[1] in ("received", "revised")
+                and _SLASH.fullmatch(text, previous[0], match.start)
+                and match.value.precision == "day"):
+            # Portland Press: "Received 19 July 2013/20 August 2013" = received / revised
+            out.append((match.start, "revised", match.value.date))
+            previous = (match.end, "revised")
+            continue
         before = text[max(0, match.start - LOOKBACK) : match.start]
         m = _LABEL_BEFORE.search(before)
         if m is None:
+            previous = None
             continue
         fld = _FIELDS.get(m.lastgroup or "", "")
         if not fld:
@@ -102,6 +114,7 @@ def find_labelled(text: str) -> list[tuple[int, str, dt.date]]:
         if fld != "published" and match.value.precision != "day":
             continue
         out.append((match.start - len(before) + m.start(), fld, match.value.date))
+        previous = (match.end, fld)
     return out
 
 
