@@ -276,9 +276,13 @@ def _same_publication(
     if x.year and y.year and abs(x.year - y.year) > 1:
         return False
     kx, ky = venue_key(x.venue), venue_key(y.venue)
-    if kx and ky:
+    if kx and ky:  # both name catalogue venues
         return kx == ky
-    return same_venue(x.venue, y.venue)
+    if same_venue(x.venue, y.venue):
+        return True
+    # The same paper, the same year, the venue spelled two ways no rule joins ("NeurIPS" and
+    # "Neural Information Processing Systems"): one publication. A year apart: a rival.
+    return x.year is None or y.year is None or x.year == y.year
 
 
 def _best_venue(cands: Sequence[Candidate]) -> Candidate:
