@@ -122,15 +122,14 @@ class PapersService:
         return self._http()
 
     def _arxiv(self) -> ArxivApi:
-        from scholardesk.sources.arxiv_source import ARXIV_API, ArxivApi
+        from scholardesk.sources.arxiv_source import ArxivApi
 
-        return ArxivApi(self._client(), str(self.settings.extra.get("arxiv_api_url") or ARXIV_API))
+        return ArxivApi(self._client(), self.settings.service_url("arxiv"))
 
     def _crossref(self) -> CrossrefWorks:
-        from scholardesk.sources.crossref_works import CROSSREF_API, CrossrefWorks
+        from scholardesk.sources.crossref_works import CrossrefWorks
 
-        url = str(self.settings.extra.get("crossref_api_url") or CROSSREF_API)
-        return CrossrefWorks(self._client(), url)
+        return CrossrefWorks(self._client(), self.settings.service_url("crossref"))
 
     # -- importing ------------------------------------------------------------------------------
     def import_files(
