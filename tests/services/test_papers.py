@@ -405,3 +405,40 @@ def test_subscriptions_fetch_only_what_is_new(db: Database, local_server: Any) -
 def test_fetch_new_without_subscriptions_says_what_to_do(svc: PapersService) -> None:
     with pytest.raises(InputError, match="subscribe"):
         svc.fetch_new()
+
+
+def test_reimporting_short_titles_without_author_or_year_adds_nothing(svc: PapersService) -> None:
+    # JabRef's simple-search-library.bib shape: "Test", "ab", "T" with no author and no year.
+    path = DATA / "simple_search_library.bib"
+    first = svc.import_files([path])
+    assert first.errors == []
+    assert svc.count() == first.imported == 8  # two entries titled "T" stay two papers
+    for _ in range(2):
+        again = svc.import_files([path])
+        assert (again.imported, again.updated, again.errors) == (0, 0, [])
+        assert svc.count() == 8
+
+
+def test_the_encoding_used_is_a_notice_and_an_empty_file_is_an_error(
+    svc: PapersService, tmp_path: Path
+) -> None:
+    latin1 = tmp_path / "latin1.bib"
+    latin1.write_bytes("@book{test1, year = {1999}, title = {Söme title}}".encode("latin-1"))
+    empty = tmp_path / "empty.bib"
+    empty.write_bytes(b"% nothing here\n")
+    report = svc.import_files([latin1, empty])
+    assert report.imported == 1
+    assert svc.list_papers()[0].title == "Söme title"
+    assert [(n.source, n.record) for n in report.notices] == [(str(latin1), "file")]
+    assert "cp1252" in report.notices[0].message
+    assert [(e.source, e.record) for e in report.errors] == [(str(empty), "file")]
+    assert report.to_json()["notices"] == [n.to_json() for n in report.notices]
+
+
+def test_a_math_title_is_searchable_as_text_and_exported_as_latex(
+    svc: PapersService,
+) -> None:
+    svc.import_bibtex_text(r"@article{k, title = {An $O(\log n)$ Heap}, author = {A B}, year = 2001}")
+    assert [r.title for r in svc.search("log n")] == ["An O(log n) Heap"]
+    exported = svc.export_text("bibtex", PaperFilter())
+    assert r"title = {An $O(\log n)$ Heap}" in exported

@@ -136,6 +136,9 @@ def _print_report(report: ImportReport, as_json: bool) -> int:
     else:
         print(tr("{imported} imported, {updated} merged into existing papers, {skipped} skipped.",
                  imported=report.imported, updated=report.updated, skipped=report.skipped))
+        for n in report.notices:
+            print(tr("notice: {source}: {message}", source=n.source, message=n.message),
+                  file=sys.stderr)
         for e in report.errors:
             print(tr("error: {source} [{record}]: {message}",
                      source=e.source, record=e.record, message=e.message), file=sys.stderr)

@@ -3,7 +3,10 @@
 arXiv ids: ``2401.16650``, ``arXiv:2401.16650v2``, ``https://arxiv.org/abs/2401.16650``,
 ``https://arxiv.org/pdf/2401.16650v1.pdf``, old style ``hep-th/9901001`` and
 ``math.GT/0309136``; the arXiv DOI ``10.48550/arXiv.2401.16650`` is an arXiv id too.
-DOIs: ``10.1000/xyz``, ``doi:10.1000/xyz``, ``https://doi.org/10.1000/xyz`` (URL-encoded too).
+DOIs: ``10.1000/xyz``, ``doi:10.1000/xyz``, ``DOI: 10.1000/xyz``, ``https://doi.org/10.1000/xyz``
+(URL-encoded too), the other resolvers (``dx.doi.org``, ``doi.acm.org``, ``doi.wiley.com``,
+``doi.ieeecomputersociety.org``, ``hdl.handle.net``) and publisher pages whose path is
+``/doi/[abs|full|pdf|epdf|book]/10.…`` (ACM, Wiley, T&F, SAGE, APS …).
 """
 
 from __future__ import annotations
@@ -23,7 +26,19 @@ _ARXIV_URL = re.compile(
 _ARXIV_DOI = re.compile(rf"^10\.48550/arxiv\.({_NEW_ID}|{_OLD_ID})(?:v(\d+))?$", re.IGNORECASE)
 _ARXIV_PREFIX = re.compile(r"^arxiv:\s*", re.IGNORECASE)
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
-_DOI_PREFIXES = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/|(?:dx\.)?doi\.org/)", re.IGNORECASE)
+_DOI_LABEL = re.compile(r"^(?:doi\s*:?\s*(?=10\.)|doi:\s*)", re.IGNORECASE)
+# A resolver host: everything after it is the DOI.
+_DOI_RESOLVER = re.compile(
+    r"^(?:https?://)?(?:www\.)?(?:dx\.)?(?:doi\.org|doi\.acm\.org|doi\.wiley\.com"
+    r"|doi\.ieeecomputersociety\.org|doi\.apa\.org|hdl\.handle\.net)/+(?=10\.)",
+    re.IGNORECASE,
+)
+# A publisher page: ``https://dl.acm.org/doi/abs/10.1145/...``; the DOI is the rest of the path.
+_DOI_PAGE = re.compile(
+    r"^https?://[^/\s]+/(?:[^?#\s]*/)?doi/(?:(?:abs|full|pdf|epdf|pdfdirect|book|fulltext)/)?"
+    r"(10\.\d{4,9}/[^?#\s]+)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -66,9 +81,21 @@ def normalise_doi(text: str | None) -> str | None:
     """A DOI in canonical form (lowercase, no resolver prefix), or None if there is none."""
     if not text:
         return None
-    doi = unquote(fix_url(text.strip()) if "://" in text else text.strip())
-    doi = _DOI_PREFIXES.sub("", doi).strip().rstrip(".,;")
-    doi = doi.lower()
+    doi = text.strip()
+    if "://" in doi:
+        doi = fix_url(doi)
+    doi = _DOI_LABEL.sub("", doi)
+    resolver = _DOI_RESOLVER.match(doi)
+    if resolver is not None:
+        doi = doi[resolver.end():]
+        if "://" in text:  # a URL's query or fragment is not part of the DOI
+            doi = re.split(r"[?#]", doi, maxsplit=1)[0]
+    elif "://" in doi:
+        page = _DOI_PAGE.match(doi)
+        if page is None:
+            return None
+        doi = page.group(1)
+    doi = unquote(doi).strip().rstrip(".,;").lower()
     return doi if _DOI.match(doi) else None
 
 

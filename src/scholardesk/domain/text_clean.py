@@ -146,19 +146,7 @@ _SYMBOLS = {
     "P": "¶",
     "dag": "†",
     "ddag": "‡",
-    "times": "×",
-    "pm": "±",
-    "cdot": "·",
     "infty": "∞",
-    "le": "≤",
-    "leq": "≤",
-    "ge": "≥",
-    "geq": "≥",
-    "neq": "≠",
-    "approx": "≈",
-    "rightarrow": "→",
-    "to": "→",
-    "leftarrow": "←",
     "alpha": "α",
     "beta": "β",
     "gamma": "γ",
@@ -192,7 +180,120 @@ _SYMBOLS = {
     "Phi": "Φ",
     "Psi": "Ψ",
     "Omega": "Ω",
+    # math symbols (titles such as "$O(\\sqrt{E})$" or "$\\ell_1$ regularisation")
+    "ell": "ℓ",
+    "varrho": "ϱ",
+    "vartheta": "ϑ",
+    "varsigma": "ς",
+    "upsilon": "υ",
+    "iota": "ι",
+    "omicron": "ο",
+    "Upsilon": "Υ",
+    "partial": "∂",
+    "nabla": "∇",
+    "sum": "∑",
+    "prod": "∏",
+    "int": "∫",
+    "oint": "∮",
+    "forall": "∀",
+    "exists": "∃",
+    "emptyset": "∅",
+    "varnothing": "∅",
+    "hbar": "ℏ",
+    "prime": "′",
+    "star": "⋆",
+    "ast": "∗",
+    "circ": "∘",
+    "bullet": "•",
+    "cdots": "⋯",
+    "vdots": "⋮",
+    "sqrt": "√",
+    "surd": "√",
+    "langle": "⟨",
+    "rangle": "⟩",
+    "lceil": "⌈",
+    "rceil": "⌉",
+    "lfloor": "⌊",
+    "rfloor": "⌋",
+    "vert": "|",
+    "mid": "|",
+    "colon": ":",
+    "lbrace": "\x01",
+    "rbrace": "\x02",
+    "quad": " ",
+    "qquad": " ",
 }
+# Relations, operators and function names: a space written after them is kept
+# ("$a \\le b$" → "a ≤ b", "$O(n \\log n)$" → "O(n log n)").
+_SPACED_SYMBOLS = {
+    "in": "∈",
+    "notin": "∉",
+    "ni": "∋",
+    "subset": "⊂",
+    "subseteq": "⊆",
+    "supset": "⊃",
+    "supseteq": "⊇",
+    "cup": "∪",
+    "cap": "∩",
+    "setminus": "∖",
+    "land": "∧",
+    "wedge": "∧",
+    "lor": "∨",
+    "vee": "∨",
+    "neg": "¬",
+    "lnot": "¬",
+    "oplus": "⊕",
+    "otimes": "⊗",
+    "odot": "⊙",
+    "div": "÷",
+    "mp": "∓",
+    "ll": "≪",
+    "gg": "≫",
+    "sim": "∼",
+    "simeq": "≃",
+    "cong": "≅",
+    "equiv": "≡",
+    "propto": "∝",
+    "perp": "⊥",
+    "parallel": "∥",
+    "top": "⊤",
+    "bot": "⊥",
+    "vdash": "⊢",
+    "models": "⊨",
+    "mapsto": "↦",
+    "gets": "←",
+    "Rightarrow": "⇒",
+    "Leftarrow": "⇐",
+    "Leftrightarrow": "⇔",
+    "leftrightarrow": "↔",
+    "iff": "⟺",
+    "implies": "⟹",
+    "uparrow": "↑",
+    "downarrow": "↓",
+    "times": "×",
+    "pm": "±",
+    "cdot": "·",
+    "le": "≤",
+    "leq": "≤",
+    "ge": "≥",
+    "geq": "≥",
+    "neq": "≠",
+    "ne": "≠",
+    "approx": "≈",
+    "rightarrow": "→",
+    "to": "→",
+    "leftarrow": "←",
+    **{
+        name: name
+        for name in (
+            "log", "ln", "lg", "exp", "sin", "cos", "tan", "cot", "sec", "csc", "arcsin",
+            "arccos", "arctan", "sinh", "cosh", "tanh", "max", "min", "sup", "inf", "lim",
+            "liminf", "limsup", "det", "dim", "ker", "arg", "deg", "gcd", "hom", "Pr", "mod",
+            "bmod", "argmax", "argmin", "poly", "polylog",
+        )
+    },
+}
+_BLACKBOARD = {"R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ", "P": "ℙ", "E": "𝔼"}
 _CYRILLIC = dict(
     zip(
         ["a", "b", "v", "g", "d", "e", "zh", "z", "i", "ishrt", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f", "h", "c", "ch", "sh", "shch", "hrdsn", "ery", "sftsn", "erev", "yu", "ya"],
@@ -200,7 +301,7 @@ _CYRILLIC = dict(
         strict=True,
     )
 )
-_ESCAPED = {"&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "\x01", "}": "\x02", " ": " "}
+_ESCAPED = {"&": "&", "%": "%", "$": "\x03", "#": "#", "_": "_", "{": "\x01", "}": "\x02", " ": " "}
 
 _ACCENT_BRACED = re.compile(r"\\([`'^\"~=.uvHckrdbt])\s*\{\s*(\\[ij](?![a-zA-Z])|[A-Za-z]?)\s*\}")
 _ACCENT_SYMBOL = re.compile(r"\\([`'^\"~=.])\s*(\\[ij](?![a-zA-Z])|[A-Za-z])")
@@ -208,6 +309,12 @@ _ACCENT_LETTER = re.compile(r"\\([uvHckrdbt])\s+(\\[ij](?![a-zA-Z])|[A-Za-z])")
 _CYR = re.compile(r"\\cyrchar\s*\\cyr([a-zA-Z]+)")
 _ESC = re.compile(r"\\([&%$#_{} ])")
 _COMMAND = re.compile(r"\\([A-Za-z]+)\*?(?:\s+|(?![A-Za-z]))")
+_MATH_DELIM = re.compile(r"\\[()\[\]]")  # \( \) \[ \]
+_MATH_SPACE = re.compile(r"\\([,;:!>])")  # thin, medium, thick and negative spaces
+_SQRT = re.compile(r"\\sqrt\s*(?:\[([^\]{}]*)\])?\s*\{([^{}]*)\}")
+_FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
+_BB = re.compile(r"\\mathbb\s*\{\s*([A-Z])\s*\}")
+_SCRIPT = re.compile(r"([\^_])\{((?:[^{}]|\{[^{}]*\})*)\}")
 
 
 def _has_latex(text: str) -> bool:
@@ -237,13 +344,41 @@ def _cyr(match: re.Match[str]) -> str:
 
 
 def _command(match: re.Match[str]) -> str:
-    return _SYMBOLS.get(match.group(1), "")
+    name = match.group(1)
+    spaced = _SPACED_SYMBOLS.get(name)
+    if spaced is None:
+        return _SYMBOLS.get(name, "")
+    before = match.string[match.start() - 1] if match.start() else ""
+    lead = " " if spaced.isalpha() and before.isalnum() else ""  # "n\\log n" → "n log n"
+    return lead + spaced + (" " if match.group(0)[-1].isspace() else "")
+
+
+def _grouped(text: str) -> str:
+    """``n+1`` → ``(n+1)`` where a bare juxtaposition would change the meaning."""
+    text = text.strip()
+    return text if len(text) <= 1 or text.isalnum() and not text[0].isdigit() else f"({text})"
+
+
+def _sqrt(match: re.Match[str]) -> str:
+    index = (match.group(1) or "").strip()
+    return f"{index}√{_grouped(match.group(2))}"
+
+
+def _frac(match: re.Match[str]) -> str:
+    return f"{_grouped(match.group(1))}/{_grouped(match.group(2))}"
+
+
+def _script(match: re.Match[str]) -> str:
+    inner = match.group(2).replace("{", "").replace("}", "").strip()
+    return match.group(1) + (inner if len(inner) <= 1 else f"({inner})")
 
 
 def latex_to_unicode(text: str | None) -> str:
     """Turn BibTeX/LaTeX markup into plain Unicode: ``Fr{\\'e}d{\\'e}ric`` → ``Frédéric``,
     ``{\\"O}zge`` → ``Özge``, ``\\&`` → ``&``, ``$\\Sigma$`` → ``Σ``; formatting commands
-    (``\\emph{x}``, ``\\texttt{x}``) keep their argument, protective braces go."""
+    (``\\emph{x}``, ``\\texttt{x}``, ``\\mbox{x}``) keep their argument, protective braces go.
+    Math keeps its meaning: ``$O(\\log n)$`` → ``O(log n)``, ``$O(\\sqrt{E})$`` → ``O(√E)``,
+    ``\\(^\\mbox{k}\\)`` → ``^k``, ``$x^{n+1}$`` → ``x^(n+1)``, ``\\frac{a}{b}`` → ``a/b``."""
     if not text:
         return ""
     if not _has_latex(text):
@@ -253,10 +388,18 @@ def latex_to_unicode(text: str | None) -> str:
     s = _ACCENT_BRACED.sub(_accent, s)
     s = _ACCENT_SYMBOL.sub(_accent, s)
     s = _ACCENT_LETTER.sub(_accent, s)
+    if "\\" in s:
+        s = _MATH_DELIM.sub("", s)
+        s = _MATH_SPACE.sub(lambda m: "" if m.group(1) == "!" else " ", s)
+        s = _SQRT.sub(_sqrt, s)
+        s = _FRAC.sub(_frac, s)
+        s = _BB.sub(lambda m: _BLACKBOARD.get(m.group(1), m.group(1)), s)
     s = _COMMAND.sub(_command, s)
+    if "^{" in s or "_{" in s:
+        s = _SCRIPT.sub(_script, s)
     s = s.replace("---", "—").replace("--", "–").replace("``", "“").replace("''", "”")
     s = s.replace("~", " ").replace("$", "").replace("{", "").replace("}", "")
-    s = s.replace("\\", "").replace("\x01", "{").replace("\x02", "}")
+    s = s.replace("\\", "").replace("\x01", "{").replace("\x02", "}").replace("\x03", "$")
     return clean_text(s)
 
 

@@ -145,14 +145,19 @@ class PapersService:
                 report.errors.append(RecordError(str(path), "file", "file not found"))
                 continue
             with _cyclic_gc_paused():
-                items, errors, skipped = self._read_file(path)
+                items, errors, skipped, notices = self._read_file(path)
+                if not items and not errors:  # never "imported 0" without saying why
+                    errors = [RecordError(str(path), "file", "the file holds nothing to import")]
                 report.errors.extend(errors)
+                report.notices.extend(notices)
                 report.skipped += skipped
                 report.merge(self._store(items, progress))
         report.changes = Changes.of(PAPERS) if report.imported or report.updated else Changes()
         return report
 
-    def _read_file(self, path: Path) -> tuple[list[_Incoming], list[RecordError], int]:
+    def _read_file(
+        self, path: Path
+    ) -> tuple[list[_Incoming], list[RecordError], int, list[RecordError]]:
         from scholardesk.sources import atom, bibtex, paper_json
 
         suffix = path.suffix.lower()
@@ -169,7 +174,7 @@ class PapersService:
         return [], [RecordError(
             str(path), "file",
             "unknown file type; use .bib (BibTeX), .xml (arXiv Atom) or .json",
-        )], 0
+        )], 0, []
 
     def import_bibtex_text(
         self, text: str, source: str = "pasted text", progress: Progress | None = None
@@ -240,6 +245,14 @@ class PapersService:
             (key for _, keys in valid for kind, key in keys if kind == "t"),
         )
         existing = {"a": by_arxiv, "d": by_doi, "t": by_title}
+        # A record with no key at all (a short title, no author, year, DOI or arXiv id) is the
+        # paper an earlier import of the same entry of the same file made: same file, same
+        # entry, same paper. Its title alone would merge unrelated entries titled "Test".
+        by_origin = repo.match_sources(
+            (item.record.source_kind, item.record.source_ref, item.record.record_ref)
+            for item, keys in valid
+            if not keys and item.record.source_ref and item.record.record_ref
+        )
         new: list[_Incoming] = []
         existing_incoming: dict[int, list[_Incoming]] = {}
         batch_keys: dict[tuple[str, str], int] = {}
@@ -253,6 +266,8 @@ class PapersService:
                 if old_id is not None:
                     break
             origin = (r.source_kind, r.source_ref, r.record_ref)
+            if not keys:
+                old_id = by_origin.get(origin)
             if old_id is not None:
                 existing_incoming.setdefault(old_id, []).append(item)
                 sources_old.append((old_id, *origin))

@@ -8,13 +8,21 @@ Reading: the text is cut at every ``@type{`` / ``@type(`` that starts a line (or
 closing brace); each piece is parsed alone, so an unbalanced brace spoils one entry, not the
 file. ``@string`` macros (and the month names) are expanded, ``#`` concatenation works,
 ``@comment``/``@preamble`` are skipped and ``@set``/``@xdata`` are containers, not papers.
+
+Hostile or odd input: what a macro may expand to is capped (one value, and the whole file: 39
+doubling ``@string`` lines in a 1 KB file would otherwise need 2^39 characters); a ``%`` comment
+after a field is skipped as BibTeX and biber do; a citation key used twice keeps the first entry
+(BibTeX's rule) and reports the second. The file's encoding is taken from its byte-order mark,
+its declaration (Emacs ``-*- coding: … -*-``, JabRef ``% Encoding: …``), UTF-8, UTF-16 without a
+mark, or else detected, and any encoding other than UTF-8 is reported as a notice.
 """
 
 from __future__ import annotations
 
+import codecs
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -39,17 +47,17 @@ logger = logging.getLogger(__name__)
 _AT_ENTRY = re.compile(r"@[ \t]*([A-Za-z]+)[ \t]*([{(])")
 _BRACES = re.compile(r"[{}]")
 _QUOTE_OR_BRACE = re.compile(r'["{}]')
-_NAME = re.compile(r"\s*([^\s=,{}\"#()]+)\s*")
+_NAME = re.compile(r"\s*([^\s=,{}\"#()%]+)\s*")
 _NUMBER = re.compile(r"\s*(\d+)\s*")
 _KEY = re.compile(r"\s*([^,\s{}()]*)\s*,")
 # The common case, ``name = {no nested braces}`` or ``name = 2020``, in one regex match;
 # anything else (nesting, quotes, macros, #) goes through the scanner.
 _SIMPLE_FIELD = re.compile(
-    r"[\s,]*([^\s=,{}\"#()]+)[ \t]*=[ \t]*(?:\{([^{}]*)\}|(\d+))(?=\s*[,})])"
+    r"[\s,]*([^\s=,{}\"#()%]+)[ \t]*=[ \t]*(?:\{([^{}]*)\}|(\d+))(?=\s*[,})])"
 )
 # The same for a braced value, found with str.find (memchr) instead of a character-class loop:
 # ``name = {`` here, then the closing brace, no opening brace before it, then ``,`` ``}`` ``)``.
-_BRACED_FIELD_HEAD = re.compile(r"[\s,]*([^\s=,{}\"#()]+)[ \t]*=[ \t]*\{")
+_BRACED_FIELD_HEAD = re.compile(r"[\s,]*([^\s=,{}\"#()%]+)[ \t]*=[ \t]*\{")
 _FIELD_END = re.compile(r"\s*[,})]")
 _MONTHS = {
     m: str(i)
@@ -59,10 +67,52 @@ _MONTHS = {
 }
 _SKIPPED_TYPES = frozenset({"comment", "preamble"})
 _CONTAINER_TYPES = frozenset({"set", "xdata"})
+_STRING_NAME = re.compile(r"\s*([^\s=,{}\"#()%]+)\s*=")
+
+# What @string macros may expand to: one value, and all expansions of one file together
+# (a base allowance plus a multiple of the file's size, so big honest files are never refused).
+MAX_MACRO_VALUE = 100_000
+MACRO_BUDGET_BASE = 4_000_000
+MACRO_BUDGET_PER_CHAR = 4
 
 
 class BibParseError(ValueError):
     pass
+
+
+class _MacroLimitError(BibParseError):
+    pass
+
+
+class _Macros:
+    """The file's @string macros and what expanding them has cost so far."""
+
+    def __init__(self, text_length: int) -> None:
+        self.values: dict[str, str] = {}
+        self.refused: dict[str, int] = {}  # macro name -> line of the refused @string
+        self.budget = MACRO_BUDGET_BASE + MACRO_BUDGET_PER_CHAR * text_length
+
+    def expand(self, name: str, size_so_far: int) -> str | None:
+        value = self.values.get(name)
+        if value is None:
+            if name in self.refused:
+                raise _MacroLimitError(
+                    f"it uses the @string macro {name!r}, which was refused at line "
+                    f"{self.refused[name]}"
+                )
+            return None
+        if size_so_far + len(value) > MAX_MACRO_VALUE:
+            raise _MacroLimitError(
+                f"@string macros expand to more than {MAX_MACRO_VALUE:,} characters in one value "
+                "(a macro bomb?)"
+            )
+        self.budget -= len(value)
+        if self.budget < 0:
+            raise _MacroLimitError(
+                "the file's @string macros have expanded to more text than the file can "
+                "reasonably hold (a macro bomb?); entries that use macros from here on are refused"
+            )
+        return value
 
 
 @dataclass
@@ -78,6 +128,7 @@ class BibFile:
     entries: list[BibEntry] = field(default_factory=list)
     errors: list[RecordError] = field(default_factory=list)
     skipped: int = 0  # @set / @xdata containers
+    containers: list[BibEntry] = field(default_factory=list)  # @xdata (and @set) entries
 
 
 class _Scanner:
@@ -137,8 +188,9 @@ class _Scanner:
             pos = m.end()
 
 
-def _value(sc: _Scanner, macros: dict[str, str]) -> str:
+def _value(sc: _Scanner, macros: _Macros) -> str:
     parts: list[str] = []
+    size = 0
     while True:
         ch = sc.peek()
         if ch == "{":
@@ -157,21 +209,34 @@ def _value(sc: _Scanner, macros: dict[str, str]) -> str:
             name = m.group(1)
             sc.pos = m.end()
             low = name.lower()
-            if low in macros:
-                parts.append(macros[low])
+            expanded = macros.expand(low, size)
+            if expanded is not None:
+                parts.append(expanded)
             elif low in _MONTHS:
                 parts.append(_MONTHS[low])
             else:
                 parts.append(name)  # an undefined @string: bibtex warns and uses it as is
         else:
             raise BibParseError("a field has no value")
-        if sc.peek() == "#":
+        size += len(parts[-1])
+        if _peek_past_comments(sc) == "#":
             sc.pos += 1
             continue
         return "".join(parts)
 
 
-def _fields(sc: _Scanner, macros: dict[str, str], closing: str) -> dict[str, str]:
+def _peek_past_comments(sc: _Scanner) -> str:
+    """The next character, skipping ``%`` comments to the end of their line (BibTeX and biber
+    accept ``title = {A}, % why`` inside an entry)."""
+    ch = sc.peek()
+    while ch == "%":
+        newline = sc.text.find("\n", sc.pos, sc.end)
+        sc.pos = sc.end if newline < 0 else newline + 1
+        ch = sc.peek()
+    return ch
+
+
+def _fields(sc: _Scanner, macros: _Macros, closing: str) -> dict[str, str]:
     out: dict[str, str] = {}
     text, end = sc.text, sc.end
     find = text.find
@@ -194,10 +259,10 @@ def _fields(sc: _Scanner, macros: dict[str, str], closing: str) -> dict[str, str
                 out[name] = value
             sc.pos = m.end()
             continue
-        ch = sc.peek()
+        ch = _peek_past_comments(sc)
         while ch == ",":
             sc.pos += 1
-            ch = sc.peek()
+            ch = _peek_past_comments(sc)
         if ch == closing or not ch:
             return out
         m = _NAME.match(sc.text, sc.pos, sc.end)
@@ -205,12 +270,13 @@ def _fields(sc: _Scanner, macros: dict[str, str], closing: str) -> dict[str, str
             raise BibParseError(f"unexpected {ch!r} where a field name should be")
         name = m.group(1).lower()
         sc.pos = m.end()
-        if sc.peek() != "=":
+        if _peek_past_comments(sc) != "=":
             raise BibParseError(f"field {name!r} has no '=' (is a comma missing before it?)")
         sc.pos += 1
+        _peek_past_comments(sc)
         value = _value(sc, macros)
         out.setdefault(name, value)
-        ch = sc.peek()
+        ch = _peek_past_comments(sc)
         if ch not in (",", closing, ""):
             raise BibParseError(f"a comma is missing after field {name!r}")
 
@@ -218,7 +284,8 @@ def _fields(sc: _Scanner, macros: dict[str, str], closing: str) -> dict[str, str
 def parse_bibtex_entries(text: str, source: str = "") -> BibFile:
     """Split ``text`` into entries; a malformed entry becomes a RecordError with its line."""
     result = BibFile()
-    macros: dict[str, str] = {}
+    macros = _Macros(len(text))
+    first_seen: dict[str, int] = {}  # citation key (casefolded) -> line of its first entry
     starts = _entry_starts(text)
     counted = [0, 1]  # offset counted up to, line number there
 
@@ -238,9 +305,23 @@ def parse_bibtex_entries(text: str, source: str = "") -> BibFile:
         line = line_of(type_start)
         try:
             if entry_type == "string":
-                body = _fields(sc, macros, closing)
+                try:
+                    body = _fields(sc, macros, closing)
+                except _MacroLimitError as exc:
+                    m = _STRING_NAME.match(text, body_start, end)
+                    name = m.group(1).lower() if m else ""
+                    if name:
+                        macros.refused[name] = line
+                        macros.values.pop(name, None)
+                    result.errors.append(RecordError(
+                        source,
+                        f"line {line} (@string {name})" if name else f"line {line} (@string)",
+                        f"the macro was not defined: {exc}",
+                    ))
+                    continue
                 for name, value in body.items():
-                    macros[name] = value
+                    macros.values[name] = value
+                    macros.refused.pop(name, None)
                 continue
             key_match = _KEY.match(text, sc.pos, end)
             if key_match is None:
@@ -253,14 +334,29 @@ def parse_bibtex_entries(text: str, source: str = "") -> BibFile:
                 )
         except BibParseError as exc:
             label = _guess_key(text, body_start, end)
+            message = str(exc)
+            if isinstance(exc, _MacroLimitError):
+                message = f"the entry was not imported: {message}"
             result.errors.append(
-                RecordError(source, f"line {line}" + (f" ({label})" if label else ""), str(exc))
+                RecordError(source, f"line {line}" + (f" ({label})" if label else ""), message)
             )
             continue
+        key = key_match.group(1)
+        folded = key.casefold()
+        if key and folded in first_seen:
+            result.errors.append(RecordError(
+                source, f"line {line} ({key})",
+                f"the citation key {key!r} was already used at line {first_seen[folded]}; as "
+                "BibTeX does, the first entry is kept and this one is not imported",
+            ))
+            continue
+        if key:
+            first_seen[folded] = line
         if entry_type in _CONTAINER_TYPES:
             result.skipped += 1
+            result.containers.append(BibEntry(entry_type, key, fields, line))
             continue
-        result.entries.append(BibEntry(entry_type, key_match.group(1), fields, line))
+        result.entries.append(BibEntry(entry_type, key, fields, line))
     return result
 
 
@@ -369,6 +465,19 @@ _CLASS_SEP = re.compile(r"[,;\s]+")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}(-\d{2})?")
 
 
+# Where a title's LaTeX says more than its Unicode text can (math), the raw title is kept in
+# ``extra`` under this name and written back by the BibTeX export.
+TITLE_LATEX = "title_latex"
+_MATH_MARKS = ("$", "\\(", "\\[", "\\ensuremath")
+
+
+def _raw_title(f: dict[str, str]) -> str:
+    raw = normalise_space(f.get("title", ""))
+    if f.get("subtitle"):
+        raw = f"{raw}: {normalise_space(f['subtitle'])}"
+    return raw
+
+
 def entry_to_record(entry: BibEntry, source: str) -> PaperRecord:
     f = entry.fields
     title = latex_to_unicode(f.get("title", ""))
@@ -388,8 +497,8 @@ def entry_to_record(entry: BibEntry, source: str) -> PaperRecord:
         arxiv = parse_arxiv_id(doi)
     if arxiv is not None and doi and doi.startswith("10.48550/"):
         doi = None  # the arXiv DOI is the arXiv id, not a publication
-    if doi is None and url and "doi.org/" in url:
-        doi = normalise_doi(url)
+    if doi is None and url:
+        doi = normalise_doi(url)  # a resolver (doi.org, doi.acm.org …) or a publisher's /doi/ page
     if url:
         links["url"] = url
     if f.keys() & _LINK_FIELDS:
@@ -401,16 +510,21 @@ def entry_to_record(entry: BibEntry, source: str) -> PaperRecord:
     venue_raw = (
         f.get("journal") or f.get("journaltitle") or f.get("booktitle") or f.get("eventtitle") or ""
     )
+    if not venue_raw and entry.entry_type.startswith("in"):
+        venue_raw = f.get("maintitle", "")  # a chapter of a multi-volume work
     categories: tuple[str, ...] = ()
     cls = f.get("eprintclass") or f.get("primaryclass") or ""
     if arxiv is not None and cls:
         categories = tuple(c.strip() for c in _CLASS_SEP.split(cls) if "." in c.strip())
     extra = {}
-    if f.keys() & _EXTRA_SET:
+    if f.keys() & _EXTRA_SET or "location" in f:
         for name in EXTRA_FIELDS:
-            value = f.get(name)
+            value = f.get(name) or (f.get("location") if name == "address" else None)
             if value:
                 extra[name] = normalise_space(value) if name == "pages" else latex_to_unicode(value)
+    raw_title = f.get("title", "")
+    if ("$" in raw_title or "\\" in raw_title) and any(m in raw_title for m in _MATH_MARKS):
+        extra[TITLE_LATEX] = _raw_title(f)
     date = f.get("date", "")
     year = parse_year(f.get("year")) or parse_year(date)
     published = date if date and _ISO_DATE.fullmatch(date.strip()) else ""
@@ -435,19 +549,101 @@ def entry_to_record(entry: BibEntry, source: str) -> PaperRecord:
     )
 
 
-def _resolve_crossrefs(entries: list[BibEntry]) -> None:
-    """biblatex ``crossref``: a child inherits the parent's title as booktitle, and its year."""
-    by_key = {e.key.lower(): e for e in entries}
+# Never inherited from a crossref / xdata parent: biblatex's own list, plus what identifies a
+# publication (a child that took its proceedings' DOI would be merged with the proceedings).
+_NOT_INHERITED = frozenset({
+    "ids", "crossref", "xref", "xdata", "entryset", "entrysubtype", "execute", "label",
+    "options", "presort", "related", "relatedoptions", "relatedstring", "relatedtype",
+    "shorthand", "shorthandintro", "sortkey",
+    "doi", "eprint", "eprinttype", "eprintclass", "archiveprefix", "primaryclass", "url",
+    "urldate", "abstract", "annotation", "file", "pdf", "keywords",
+})
+_TITLE_PARTS = ("title", "subtitle", "titleaddon")
+_NOT_INHERITED_WITH_TITLE = _NOT_INHERITED | frozenset(
+    {*_TITLE_PARTS, "shorttitle", "sorttitle", "indextitle", "indexsorttitle"}
+)
+# biblatex's default inheritance (manual, appendix B): parent types, child types, where the
+# parent's title parts go in the child, and whether its author is also the child's bookauthor.
+_TITLE_RULES: tuple[tuple[frozenset[str], frozenset[str], str, bool], ...] = (
+    (frozenset({"mvbook"}), frozenset({"book", "inbook", "bookinbook", "suppbook"}), "main", True),
+    (frozenset({"mvcollection", "mvreference"}),
+     frozenset({"collection", "reference", "incollection", "inreference", "suppcollection"}),
+     "main", False),
+    (frozenset({"mvproceedings"}), frozenset({"proceedings", "inproceedings"}), "main", False),
+    (frozenset({"book"}), frozenset({"inbook", "bookinbook", "suppbook"}), "book", True),
+    (frozenset({"collection", "reference"}),
+     frozenset({"incollection", "inreference", "suppcollection"}), "book", False),
+    (frozenset({"proceedings"}), frozenset({"inproceedings"}), "book", False),
+    (frozenset({"periodical"}), frozenset({"article", "suppperiodical"}), "journal", False),
+)
+_TYPE_ALIASES = {"conference": "inproceedings"}
+
+
+def _title_rule(parent_type: str, child_type: str) -> tuple[str, bool] | None:
+    parent_type = _TYPE_ALIASES.get(parent_type, parent_type)
+    child_type = _TYPE_ALIASES.get(child_type, child_type)
+    for parents, children, prefix, bookauthor in _TITLE_RULES:
+        if parent_type in parents and child_type in children:
+            return prefix, bookauthor
+    return None
+
+
+def _inherit(parent: BibEntry, child: BibEntry, from_xdata: bool) -> None:
+    fields = child.fields
+    rule = None if from_xdata else _title_rule(parent.entry_type, child.entry_type)
+    skip = _NOT_INHERITED
+    if rule is not None:
+        prefix, bookauthor = rule
+        for part in _TITLE_PARTS:
+            target = prefix + part  # booktitle, mainsubtitle, journaltitle ...
+            if part in parent.fields and target not in fields:
+                fields[target] = parent.fields[part]
+        if bookauthor and "author" in parent.fields and "bookauthor" not in fields:
+            fields["bookauthor"] = parent.fields["author"]
+        skip = _NOT_INHERITED_WITH_TITLE
+    for name, value in parent.fields.items():
+        if name not in skip and name not in fields:
+            fields[name] = value
+
+
+def _keys_in(value: str) -> list[str]:
+    return [k.strip().lower() for k in value.split(",") if k.strip()]
+
+
+def resolve_inheritance(entries: list[BibEntry], containers: Sequence[BibEntry] = ()) -> None:
+    """biblatex ``xdata`` and ``crossref``: a child takes what it lacks from its parents, the
+    title parts where biblatex puts them (a proceedings' title is an inproceedings' booktitle,
+    a book's title an inbook's booktitle, a multi-volume work's its maintitle, a periodical's an
+    article's journaltitle). Chains are followed, loops and missing parents ignored."""
+    by_key: dict[str, BibEntry] = {}
+    for e in (*containers, *entries):
+        by_key.setdefault(e.key.lower(), e)
+    for e in (*containers, *entries):
+        for alias in _keys_in(e.fields.get("ids", "")):
+            by_key.setdefault(alias, e)
+    done: set[int] = set()
+    active: set[int] = set()
+
+    def resolve(e: BibEntry) -> None:
+        if id(e) in done or id(e) in active:
+            return
+        active.add(id(e))
+        for key in _keys_in(e.fields.get("xdata", "")):
+            parent = by_key.get(key)
+            if parent is not None and parent is not e and id(parent) not in active:
+                resolve(parent)
+                _inherit(parent, e, from_xdata=True)
+        crossref = e.fields.get("crossref", "").strip().lower()
+        parent = by_key.get(crossref) if crossref else None
+        if parent is not None and parent is not e and id(parent) not in active:
+            resolve(parent)
+            _inherit(parent, e, from_xdata=False)
+        active.discard(id(e))
+        done.add(id(e))
+
     for e in entries:
-        parent_key = e.fields.get("crossref", "").lower()
-        parent = by_key.get(parent_key)
-        if parent is None or parent is e:
-            continue
-        if "booktitle" not in e.fields and "title" in parent.fields:
-            e.fields["booktitle"] = parent.fields["title"]
-        for name in ("year", "date", "publisher", "address", "editor"):
-            if name not in e.fields and name in parent.fields:
-                e.fields[name] = parent.fields[name]
+        if "xdata" in e.fields or "crossref" in e.fields:
+            resolve(e)
 
 
 @dataclass
@@ -455,12 +651,13 @@ class BibParseResult:
     records: list[tuple[int, PaperRecord]]  # (line, record)
     errors: list[RecordError]
     skipped: int
+    notices: list[RecordError] = field(default_factory=list)  # e.g. the encoding used
 
 
 def parse_bibtex(text: str, source: str = "") -> BibParseResult:
     """Parse BibTeX text into cleaned records; bad entries become errors, the rest go on."""
     parsed = parse_bibtex_entries(text, source)
-    _resolve_crossrefs(parsed.entries)
+    resolve_inheritance(parsed.entries, parsed.containers)
     records: list[tuple[int, PaperRecord]] = []
     errors = list(parsed.errors)
     for entry in parsed.entries:
@@ -477,14 +674,248 @@ def read_bibtex_file(path: Path) -> BibParseResult:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    decoded = decode_bibtex_bytes(raw)
+    result = parse_bibtex(decoded.text, str(path))
+    if decoded.notice:
+        result.notices.append(RecordError(str(path), "file", decoded.notice))
+    if not result.records and not result.errors:
+        why = "no BibTeX entries (@article{…}, @book{…} …) were found in the file"
+        if result.skipped:
+            why += f"; it holds only {result.skipped} @set/@xdata container(s)"
+        elif not decoded.text.strip():
+            why = "the file is empty"
+        result.errors.append(RecordError(str(path), "file", why))
+    return result
+
+
+# --- encodings -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DecodedText:
+    text: str
+    encoding: str  # Python codec name, e.g. "utf-8", "utf-16-le", "cp1252"
+    notice: str = ""  # set when the encoding is not UTF-8: which one, and why
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_DECLARATIONS = (
+    re.compile(rb"-\*-.*?\bcoding:\s*([\w.:-]+).*?-\*-"),  # Emacs, first two lines
+    re.compile(rb"^[ \t]*%+[ \t]*Encoding:[ \t]*([\w.:-]+)", re.IGNORECASE | re.MULTILINE),  # JabRef
+    re.compile(rb"^[ \t]*%+[ \t]*!TeX[ \t]+encoding[ \t]*=[ \t]*([\w.:-]+)", re.IGNORECASE | re.MULTILINE),
+)
+# Tried in this order when a file is neither UTF-8 nor declares its encoding; the most
+# plausible reading wins (ties go to the earlier one). GB18030 comes before the Cyrillic code
+# pages: Cyrillic text is rarely valid GB18030 (an odd-length word leaves a lead byte before a
+# space), while a short Chinese title can read as four Cyrillic capitals.
+_CANDIDATES = (
+    "cp1252", "iso8859-2", "cp1250", "iso8859-15", "gb18030", "big5", "shift_jis", "euc_kr",
+    "cp1251", "koi8-r", "iso8859-7",
+)
+_MULTIBYTE = frozenset({"gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950", "shift_jis",
+                        "cp932", "euc_jp", "euc_kr", "cp949", "euc_jis_2004", "johab"})
+
+
+def decode_bibtex_bytes(raw: bytes) -> DecodedText:
+    """A .bib file's text: byte-order mark, UTF-16 without one, declared encoding, UTF-8,
+    else the most plausible of the usual legacy encodings (charset-normalizer breaking ties
+    between the East Asian ones)."""
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            text = raw[len(bom):].decode(codec, errors="replace")
+            notice = "" if codec == "utf-8" else f"read as {codec.upper()} (byte-order mark)"
+            return DecodedText(text, codec, notice)
+    utf16 = _utf16_without_bom(raw)
+    if utf16 is not None:
         try:
-            text = raw.decode("gb18030")  # older Chinese .bib files
+            text = raw.decode(utf16)
         except UnicodeDecodeError:
-            text = raw.decode("latin-1")
-    return parse_bibtex(text, str(path))
+            pass
+        else:
+            return DecodedText(text, utf16, f"read as {utf16.upper()} (no byte-order mark)")
+    declared = _declared_encoding(raw)
+    if declared is not None:
+        name, label = declared
+        try:
+            text = raw.decode(name)
+        except UnicodeDecodeError:
+            pass  # the declaration is wrong: fall through to detection
+        else:
+            notice = "" if name == "utf-8" else f"read as {label}, as the file declares"
+            return DecodedText(text, name, notice)
+    try:
+        return DecodedText(raw.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    codec, text = _detect(raw)
+    return DecodedText(
+        text, codec,
+        f"the file is not UTF-8 and declares no encoding; read as {codec} (detected). If "
+        "accented letters look wrong, add a first line such as '% Encoding: ISO8859_1' "
+        "(JabRef's) naming the file's encoding, or save it as UTF-8",
+    )
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """UTF-16 text with no byte-order mark: ASCII characters leave a NUL in every other byte."""
+    head = raw[:4096]
+    half = len(head) // 2
+    if half < 2:
+        return None
+    even = head[0::2].count(0)
+    odd = head[1::2].count(0)
+    if odd > 0.3 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.3 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def _declared_encoding(raw: bytes) -> tuple[str, str] | None:
+    head = raw[:4096]
+    first_lines = b"\n".join(head.split(b"\n", 2)[:2])
+    for i, pattern in enumerate(_DECLARATIONS):
+        m = pattern.search(first_lines if i == 0 else head)
+        if m is None:
+            continue
+        label = m.group(1).decode("ascii", errors="replace")
+        name = _codec_name(label)
+        if name is None:
+            continue
+        if name.startswith(("utf-16", "utf-32")):
+            continue  # the declaration was readable as ASCII, so the file is not UTF-16/32
+        return name, label
+    return None
+
+
+def _codec_name(label: str) -> str | None:
+    """A declared encoding as Python names it: JabRef's Java names (``ISO8859_1``, ``Cp1252``)
+    and Emacs's (``latin-1``, ``iso-latin-2-unix``) included."""
+    base = re.sub(r"-(?:unix|dos|mac)$", "", label.strip().lower())
+    base = re.sub(r"^iso-latin-", "latin", base)
+    for candidate in (base, base.replace("-", ""), base.replace("_", "-")):
+        try:
+            return codecs.lookup(candidate).name
+        except LookupError:
+            continue
+    return None
+
+
+def _detect(raw: bytes) -> tuple[str, str]:
+    scored: list[tuple[float, int, str, str]] = []
+    for order, codec in enumerate(_CANDIDATES):
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        scored.append((_plausibility(text, codec), -order, codec, text))
+    if not scored:
+        return "latin-1", raw.decode("latin-1")
+    best = max(score for score, *_ in scored)
+    tied = [(codec, text) for score, _, codec, text in sorted(scored, reverse=True) if score == best]
+    tied.sort(key=lambda ct: _CANDIDATES.index(ct[0]))
+    if len(tied) > 1 and all(codec in _MULTIBYTE for codec, _ in tied):
+        from charset_normalizer import from_bytes
+
+        guess = from_bytes(raw, cp_isolation=[codec for codec, _ in tied]).best()
+        if guess is not None:
+            name = codecs.lookup(guess.encoding).name
+            for codec, text in tied:
+                if codecs.lookup(codec).name == name:
+                    return codec, text
+    return tied[0]
+
+
+def _script(ch: str) -> str:
+    o = ord(ch)
+    if 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF:
+        return "han"
+    if 0x3040 <= o <= 0x30FF:
+        return "kana"
+    if 0xAC00 <= o <= 0xD7AF:
+        return "hangul"
+    if 0x0400 <= o <= 0x04FF:
+        return "cyrillic"
+    if 0x0370 <= o <= 0x03FF:
+        return "greek"
+    if o <= 0x024F or 0x1E00 <= o <= 0x1EFF:
+        return "latin"
+    return "other"
+
+
+# Lead bytes of the frequent characters of each East Asian encoding (GB2312 level 1, Big5's
+# common characters, JIS level 1 kanji, KS X 1001 hangul): a real text is mostly these, a
+# Cyrillic or Latin text misread as one mostly is not.
+_COMMON_LEAD = {
+    "gb18030": (0xB0, 0xD7), "big5": (0xA4, 0xC6), "shift_jis": (0x88, 0x9F), "euc_kr": (0xB0, 0xC8),
+}
+
+
+def _frequency(run: str, codec: str) -> float:
+    bounds = _COMMON_LEAD.get(codec)
+    if bounds is None:
+        return 0.0
+    low, high = bounds
+    total = 0.0
+    for ch in run:
+        try:
+            lead = ch.encode(codec)[0]
+        except UnicodeEncodeError:
+            lead = 0
+        total += 0.5 if low <= lead <= high else -0.5
+    return total
+
+
+def _plausibility(text: str, codec: str = "") -> float:
+    """How much a decoding reads like bibliography text: accented Latin letters inside words,
+    CJK in runs (not one ideograph glued between ASCII letters, as ``S鰉e`` is), Cyrillic
+    and Greek in words of their own; controls, private-use characters and symbols count
+    against."""
+    import unicodedata
+
+    score = 0.0
+    n = len(text)
+    i = 0
+    while i < n:
+        ch = text[i]
+        if ch < "\x80":
+            i += 1
+            continue
+        cat = unicodedata.category(ch)
+        if cat[0] != "L":
+            score += 0.25 if cat[0] in "PZ" else -5.0 if cat[0] == "C" else -0.25
+            i += 1
+            continue
+        script = _script(ch)
+        j = i
+        while j < n and text[j] >= "\x80" and unicodedata.category(text[j])[0] == "L" and _script(
+            text[j]
+        ) == script:
+            j += 1
+        run = j - i
+        before = text[i - 1] if i else " "
+        after = text[j] if j < n else " "
+        ascii_neighbour = (before.isascii() and before.isalpha()) or (
+            after.isascii() and after.isalpha()
+        )
+        if script in ("han", "kana", "hangul"):
+            sandwiched = before.isascii() and before.isalpha() and after.isascii() and after.isalpha()
+            score += -2.0 * run if run == 1 and sandwiched else 2.0 * run if run > 1 else 1.0
+            if script != "kana":
+                score += _frequency(text[i:j], codec)
+        elif script == "latin":
+            score += (1.0 if ascii_neighbour else 0.5) * run if run <= 4 else -0.5 * run
+        elif script in ("cyrillic", "greek"):
+            score += -1.0 * run if ascii_neighbour else 1.0 * run
+        else:
+            score -= run
+        i = j
+    return score
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -518,6 +949,7 @@ def paper_to_bibtex(paper: Paper, taken: set[str]) -> str:
     if paper.arxiv_id and not paper.venue and entry_type == "article":
         entry_type = "misc"
     fields: list[tuple[str, str]] = [("title", paper.title)]
+    raw_title = _kept_latex_title(paper)
     if paper.authors:
         fields.append(("author", " and ".join(_protect_name(a) for a in paper.authors)))
     if paper.venue:
@@ -547,11 +979,22 @@ def paper_to_bibtex(paper: Paper, taken: set[str]) -> str:
     if paper.tags:
         fields.append(("keywords", ", ".join(paper.tags)))
     key = make_key(paper, taken)
+    verbatim = {"url", "pdf", "code", "openreview", "project", "doi"}
     body = ",\n".join(
-        f"  {name} = {{{value if name in ('url', 'pdf', 'code', 'openreview', 'project', 'doi') else _escape(value)}}}"
+        f"  {name} = {{{value if name in verbatim else _escape(value)}}}"
+        if not (name == "title" and raw_title) else f"  title = {{{raw_title}}}"
         for name, value in fields
     )
     return f"@{entry_type}{{{key},\n{body}\n}}\n"
+
+
+def _kept_latex_title(paper: Paper) -> str:
+    """The title's original LaTeX (math and all), if it was kept and still says what the
+    title says; else empty (the Unicode title is written, escaped)."""
+    raw = paper.extra.get(TITLE_LATEX, "")
+    if not raw or raw.count("{") != raw.count("}"):
+        return ""
+    return raw if latex_to_unicode(raw) == paper.title else ""
 
 
 def _protect_name(name: str) -> str:

@@ -226,6 +226,28 @@ class PapersRepository:
             out.append(found)
         return out[0], out[1], out[2]
 
+    def match_sources(
+        self, origins: Iterable[tuple[str, str, str]]
+    ) -> dict[tuple[str, str, str], int]:
+        """Existing paper ids by provenance (source kind, source, record), lowest id on ties:
+        how a record with no other key (no DOI, no arXiv id, a title too short to identify it)
+        finds the paper an earlier import of the same entry made."""
+        found: dict[tuple[str, str, str], int] = {}
+        by_source: dict[tuple[str, str], set[str]] = {}
+        for kind, source, record in origins:
+            by_source.setdefault((kind, source), set()).add(record)
+        S = PaperSourceModel
+        for (kind, source), records in by_source.items():
+            for chunk in _chunks(sorted(records)):
+                rows = self.session.execute(
+                    select(S.record_ref, S.paper_id)
+                    .where(S.source_kind == kind, S.source_ref == source, S.record_ref.in_(chunk))
+                    .order_by(S.paper_id.desc())
+                )
+                for record, pid in rows:
+                    found[(kind, source, record)] = pid
+        return found
+
     def records(self, ids: Iterable[int]) -> dict[int, PaperRecord]:
         """Existing papers as records (for merging), tags included."""
         result: dict[int, PaperRecord] = {}
