@@ -31,8 +31,8 @@ def test_import_stats_articles_and_exports(
         str(DATA / "cloudflare_challenge.html"), "--json",
     )
     report = json.loads(out)
-    assert code == 0
-    assert (report["imported"], report["skipped"]) == (13, 8)
+    assert code == 1  # a file was refused (the challenge page)
+    assert (report["imported"], report["skipped"], report["refused_files"]) == (13, 8, 1)
     assert report["errors"][0]["source"].endswith("cloudflare_challenge.html")
     assert "Cloudflare" in report["errors"][0]["message"]
 
@@ -91,3 +91,40 @@ def test_manual_entry_official_and_errors(tmp_path: Path, capsys: pytest.Capture
     code = main(["--home", str(home), "reviews", "stats", "--journal", "No Such Journal"])
     assert code == 2
     assert "No articles of a journal" in capsys.readouterr().err
+
+
+def test_refused_files_give_exit_status_1_and_are_counted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], real_fixture: Fixture
+) -> None:
+    home = tmp_path / "home"
+    cassette = real_fixture("crossref/habanero_cassette_test_works_with_many_ids.yaml")
+    code, out = _run(
+        capsys, home, "import", str(real_fixture("crossref/habanero_work_springer_srep16696.json")),
+        str(cassette), str(DATA / "cloudflare_challenge.html"),
+    )
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == "Imported 1, updated 0, skipped 0."
+    assert lines[1] == "2 files refused:"
+    yaml_line = next(line for line in lines if cassette.name in line)
+    assert "is a YAML file" in yaml_line and "header row" not in yaml_line
+    code, out = _run(capsys, home, "import",
+                     str(real_fixture("crossref/habanero_work_springer_srep16696.json")))
+    assert (code, out.strip()) == (0, "Imported 0, updated 0, skipped 1.")
+
+
+def test_pdfs_import_without_journal_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], real_fixture: Fixture
+) -> None:
+    home = tmp_path / "home"
+    names = ["cermine_example1_intpsychogeriatrics_2014.pdf", "cermine_example2_bmc_hsr_2014.pdf",
+             "cermine_test2_hindawi_rrp_2010.pdf"]
+    code, out = _run(capsys, home, "import", *[str(real_fixture(f"pdf/{n}")) for n in names],
+                     "--json")
+    assert (code, json.loads(out)["imported"], json.loads(out)["errors"]) == (0, 3, [])
+    code, out = _run(capsys, home, "journals", "--json")
+    assert sorted((j["journal"], j["issn"]) for j in json.loads(out)) == [
+        ("BMC Health Services Research", "1472-6963"),
+        ("International Psychogeriatrics", "1041-6102"),
+        ("Rehabilitation Research and Practice", ""),
+    ]

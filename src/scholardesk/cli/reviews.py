@@ -14,7 +14,7 @@ from scholardesk.cli.common import (
     add_json_flag,
     print_json,
 )
-from scholardesk.core.i18n import tr
+from scholardesk.core.i18n import tr, trn
 from scholardesk.domain.importing import RecordError
 from scholardesk.domain.reviews import INTERVALS, ArticleQuery, IntervalStats
 
@@ -108,13 +108,17 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
 
 def _import(ctx: CliContext, args: argparse.Namespace) -> int:
     report = ctx.services.reviews.import_files(args.files, args.journal, ctx.progress())
+    # a file is refused when it, or a record in it, could not be imported: exit status 1
+    refused = len({err.source for err in report.errors})
     if args.json:
-        print_json(report.to_json())
+        print_json({**report.to_json(), "refused_files": refused})
     else:
         print(tr("Imported {imported}, updated {updated}, skipped {skipped}.",
                  imported=report.imported, updated=report.updated, skipped=report.skipped))
+        if refused:
+            print(trn("{n} file refused:", "{n} files refused:", refused))
         _print_errors(report.errors)
-    return EXIT_FAILED if report.errors and not (report.imported or report.updated) else EXIT_OK
+    return EXIT_FAILED if refused else EXIT_OK
 
 
 def _import_submissions(ctx: CliContext, args: argparse.Namespace) -> int:

@@ -313,6 +313,9 @@ class ReviewsService:
                     report.skipped += 1
                     continue
                 h = self._with_journal(h, journal, names)
+                if not h.journal and h.issns:  # an ISSN only (from a PDF's DOI): its title
+                    known = names.setdefault(h.issns[0], repo.journal_name(h.issns[0]))
+                    h = replace(h, journal=known) if known else h
                 if not h.journal and not h.issns:
                     report.errors.append(
                         RecordError(name, label, "no journal name or ISSN; give --journal")
