@@ -26,7 +26,7 @@ import io
 import logging
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -144,7 +144,7 @@ class _BoundedZlib:
         return getattr(zlib, name)
 
 
-def _bounded_lzwdecode(original: Any) -> Any:
+def _bounded_lzwdecode(original: Callable[[bytes], bytes]) -> Callable[[bytes], bytes]:
     def lzwdecode(data: bytes) -> bytes:
         budget = _BUDGET.get()
         if budget is None:
@@ -197,7 +197,7 @@ def _install_hooks() -> None:
     from pdfminer import pdfinterp, pdftypes, psparser
 
     pdftypes.zlib = _BoundedZlib()  # type: ignore[assignment]
-    pdftypes.lzwdecode = _bounded_lzwdecode(pdftypes.lzwdecode)  # type: ignore[assignment]
+    pdftypes.lzwdecode = _bounded_lzwdecode(pdftypes.lzwdecode)
     pdftypes.PDFStream.decode = _counting_decode(pdftypes.PDFStream.decode)  # type: ignore[method-assign]
     psparser.PSBaseParser.fillbuf = _timed_fillbuf(psparser.PSBaseParser.fillbuf)  # type: ignore[method-assign]
     pdfinterp.PDFContentParser.fillbuf = _timed_fillbuf(pdfinterp.PDFContentParser.fillbuf)  # type: ignore[method-assign]
