@@ -97,7 +97,7 @@ def connect_read_only(path: Path, timeout_s: float = BUSY_TIMEOUT_MS / 1000) -> 
     immutable (SQLite's rule since 3.22); with the -shm there, plain ``mode=ro`` works."""
     quoted = urllib.parse.quote(str(path.absolute()))
     shm = path.with_name(path.name + "-shm")
-    immutable = cannot_write(path) and not shm.exists()
+    immutable = not os.access(path.parent, os.W_OK) and not shm.exists()
     flags = "mode=ro&immutable=1" if immutable else "mode=ro"
     return sqlite3.connect(f"file:{quoted}?{flags}", uri=True, check_same_thread=False,
                            timeout=timeout_s)
