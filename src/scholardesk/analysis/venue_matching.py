@@ -30,7 +30,7 @@ from scholardesk.domain.venue_names import (
     query_tokens,
     without_parentheses,
 )
-from scholardesk.domain.venues import CONFERENCE, Venue, VenueMatch
+from scholardesk.domain.venues import CONFERENCE, Venue, VenueKey, VenueMatch
 
 FUZZY_CUTOFF = 88.0
 _CACHE_LIMIT = 50_000
@@ -208,3 +208,76 @@ def _prefer(venues: Sequence[Venue]) -> Venue:
         venues,
         key=lambda v: (v.ccf is None, v.ccf.rank if v.ccf else "Z", v.kind != CONFERENCE, v.id),
     )[0]
+
+
+class ListIndex:
+    """Finds the venue a rank-list row is about: ISSN / eISSN first, then the normalised name
+    (JCR's upper case, ``&`` vs ``and``; Chinese names through aliases), then the CCF
+    abbreviation, then the DBLP key. One venue per journal: TPAMI from CCF, JCR and CAS is
+    the same venue. A name match whose venue has another ISSN is not the same journal."""
+
+    def __init__(self, keys: Iterable[VenueKey], aliases: Mapping[str, int] | None = None) -> None:
+        self._issn: dict[str, int] = {}
+        self._names: dict[tuple[str, str], int] = {}
+        self._abbrs: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self._dblp: dict[str, int] = {}
+        self.keys: dict[int, VenueKey] = {}
+        self.name_keys: set[tuple[str, str]] = set()
+        for key in keys:
+            self.add(key)
+        kinds = {k.id: k.kind for k in self.keys.values()}
+        for alias, venue_id in (aliases or {}).items():
+            kind = kinds.get(venue_id)
+            if kind is not None:
+                self._names.setdefault((kind, normalise_name(alias)), venue_id)
+
+    def add(self, key: VenueKey) -> None:
+        self.keys[key.id] = key
+        for issn in (key.issn, key.eissn):
+            if issn:
+                self._issn.setdefault(issn, key.id)
+        self.name_keys.add((key.kind, key.name_key))
+        self._names.setdefault((key.kind, key.name_key), key.id)
+        if key.abbr:
+            self._abbrs[(key.kind, normalise_name(key.abbr))].append(key.id)
+        if key.dblp_key:
+            self._dblp.setdefault(key.dblp_key.lower(), key.id)
+
+    def add_name(self, kind: str, name: str, venue_id: int) -> None:
+        self._names.setdefault((kind, normalise_name(name)), venue_id)
+
+    def add_issn(self, venue_id: int, issn: str) -> None:
+        if issn:
+            self._issn.setdefault(issn, venue_id)
+
+    def find(
+        self, kind: str, name: str, issns: Sequence[str] = (), abbr: str = "",
+        dblp_key: str = "", other_names: Sequence[str] = (),
+    ) -> tuple[int | None, str]:
+        """(venue id or None, how: issn | name | abbr | dblp | "")."""
+        wanted = [i for i in issns if i]
+        for issn in wanted:
+            hit = self._issn.get(issn)
+            if hit is not None:
+                return hit, "issn"
+        for label in (name, *other_names):
+            if not label:
+                continue
+            hit = self._names.get((kind, normalise_name(label)))
+            if hit is not None:
+                known = self.keys.get(hit)
+                if wanted and known is not None and (known.issn or known.eissn) and not (
+                    set(wanted) & {known.issn, known.eissn}
+                ):
+                    continue  # same title, another journal (another ISSN)
+                return hit, "name"
+        if abbr:
+            hits = self._abbrs.get((kind, normalise_name(abbr)), [])
+            ranked = [h for h in hits if self.keys[h].has_ccf]
+            if len(ranked) == 1:
+                return ranked[0], "abbr"
+        if dblp_key:
+            hit = self._dblp.get(dblp_key.lower())
+            if hit is not None:
+                return hit, "dblp"
+        return None, ""

@@ -22,7 +22,7 @@ from scholardesk.domain.importing import ImportReport
 from scholardesk.domain.venues import KINDS, METRICS, RANKS, normalise_category
 
 if TYPE_CHECKING:
-    from scholardesk.services.venues import CcfImportReport
+    from scholardesk.services.venues import CcfImportReport, ListsImportReport
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -97,6 +97,30 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_json_flag(papers)
     papers.set_defaults(handler=_papers)
 
+    il = cmds.add_parser("import-lists",
+                         help="import rank lists (ShowJCR CSV: CCF, JCR, CAS, warning, XR)")
+    il.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                    help="CSV files or folders of them")
+    il.add_argument("--force", action="store_true", help="read files imported before again")
+    add_json_flag(il)
+    il.set_defaults(handler=_import_lists)
+
+    ul = cmds.add_parser("update-lists",
+                         help="download the current rank lists and import the changed ones")
+    add_json_flag(ul)
+    ul.set_defaults(handler=_update_lists)
+
+    ch = cmds.add_parser("ccf-changes", help="what changed between two CCF editions")
+    ch.add_argument("--from", dest="old", required=True, metavar="EDITION", help="e.g. 2022")
+    ch.add_argument("--to", dest="new", required=True, metavar="EDITION", help="e.g. 2026")
+    add_json_flag(ch)
+    ch.set_defaults(handler=_ccf_changes)
+
+    show = cmds.add_parser("show", help="everything known about a venue, per list and year")
+    show.add_argument("name", nargs="+")
+    add_json_flag(show)
+    show.set_defaults(handler=_show)
+
     alias = cmds.add_parser("alias", help="teach the matcher another name for a venue")
     alias.add_argument("venue", help="the venue (as matched today)")
     alias.add_argument("alias", help="the other name")
@@ -158,6 +182,8 @@ def _rank(ctx: CliContext, args: argparse.Namespace) -> int:
     )
     print(f"{v.abbr or '-'}  {v.name}  [{v.kind}]  {rank}  "
           + tr("confidence {value}", value=f"{found.confidence:.2f}"))
+    if v.ccf_all:
+        print(f"  {ctx.services.venues.ccf_history(v)}")
     return EXIT_OK
 
 
@@ -180,7 +206,8 @@ def _list(ctx: CliContext, args: argparse.Namespace) -> int:
     if args.json:
         print_json([
             {"abbr": v.abbr, "name": v.name, "kind": v.kind, "publisher": v.publisher,
-             "ccf": v.ccf.to_json() if v.ccf else None}
+             "ccf": v.ccf.to_json() if v.ccf else None,
+             "ccf_history": [r.to_json() for r in v.ccf_all]}
             for v in venues
         ])
     elif args.csv:
@@ -311,4 +338,63 @@ def _papers(ctx: CliContext, args: argparse.Namespace) -> int:
     for r in out:
         badge = f"CCF-{r['ccf']['rank']}" if r["ccf"] else "  -  "  # type: ignore[index]
         print(f"[{badge}] {r['year'] or '':4} {r['title']}  ({r['venue']})")
+    return EXIT_OK
+
+
+def _lists_report(report: ListsImportReport, as_json: bool) -> int:
+    if as_json:
+        print_json(report.to_json())
+    else:
+        for f in report.files:
+            name = Path(f.path).name
+            if f.error:
+                print(tr("{file}: refused: {error}", file=name, error=f.error), file=sys.stderr)
+            elif f.unchanged:
+                print(tr("{file}: unchanged since the last import.", file=name))
+            else:
+                print(tr("{file} ({source}): {rows} rows read, {matched} venues matched, "
+                         "{added} added, {refused} values refused.", file=name,
+                         source=f.source, rows=f.rows_read, matched=f.matched, added=f.added,
+                         refused=f.refused_count))
+                for err in f.refused[:5]:
+                    print(f"  [{err.record}] {err.message}", file=sys.stderr)
+                if len(f.refused) > 5:
+                    print(tr("  ... and {n} more (see --json).", n=len(f.refused) - 5),
+                          file=sys.stderr)
+    return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def _import_lists(ctx: CliContext, args: argparse.Namespace) -> int:
+    report = ctx.services.venues.import_lists(args.paths, ctx.progress(), force=args.force)
+    return _lists_report(report, args.json)
+
+
+def _update_lists(ctx: CliContext, args: argparse.Namespace) -> int:
+    return _lists_report(ctx.services.venues.update_lists(ctx.progress()), args.json)
+
+
+def _ccf_changes(ctx: CliContext, args: argparse.Namespace) -> int:
+    changes = ctx.services.venues.ccf_changes(args.old, args.new)
+    if args.json:
+        print_json({"from": args.old, "to": args.new, "changes": [c.to_json() for c in changes]})
+        return EXIT_OK
+    for c in changes:
+        ranks = f"{c.old_rank or '-'} → {c.new_rank or '-'}"
+        note = f"  ({c.note})" if c.note else ""
+        print(f"{c.change:10} {c.category:3} {ranks:7} {c.abbr or '-':12} {c.name}{note}")
+    return EXIT_OK
+
+
+def _show(ctx: CliContext, args: argparse.Namespace) -> int:
+    venue = _venue(ctx, " ".join(args.name))
+    data = ctx.services.venues.show(venue.id)
+    if args.json:
+        print_json(data)
+        return EXIT_OK
+    print(f"{data['ccf_label']}  {venue.name}")
+    if data["issn"] or data["eissn"]:
+        print(f"  ISSN {data['issn'] or '-'}  eISSN {data['eissn'] or '-'}")
+    for entry in data["lists"]:  # type: ignore[attr-defined]
+        values = ", ".join(f"{k}={v['value']}" for k, v in entry["values"].items())
+        print(f"  {entry['source']}: {values}")
     return EXIT_OK

@@ -127,6 +127,10 @@ class Settings:
     request_deadline_s: float = 120.0
     max_body_mb: float = 20.0
     ccf_catalogue_url: str = "https://www.ccf.org.cn/ccftjgjxskwml/"
+    # Venues: the CCF edition shown by default ("" = the newest imported, or "2022", ...)
+    # and the base address the rank lists are downloaded from ("" = ShowJCR on GitHub)
+    ccf_edition: str = ""
+    rank_lists_url: str = ""
     # name → base address, overriding SERVICE_DEFAULTS (see service_url)
     service_urls: dict[str, str] = field(default_factory=dict)
     # Optional Semantic Scholar API key (sent as x-api-key; allows faster requests).

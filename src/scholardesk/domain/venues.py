@@ -142,6 +142,21 @@ class Venue:
         }
 
 
+@dataclass(frozen=True)
+class VenueKey:
+    """A venue's identity fields (what a rank-list row is matched by)."""
+
+    id: int
+    kind: str
+    name: str
+    name_key: str
+    abbr: str
+    issn: str
+    eissn: str
+    dblp_key: str
+    has_ccf: bool = False
+
+
 # -- metrics ---------------------------------------------------------------------------------
 METRICS: dict[str, str] = {
     "impact_factor": "Impact factor",
@@ -419,3 +434,77 @@ def deadlines_to_ics(rows: list[DeadlineRow], now: datetime | None = None) -> st
     for line in lines:
         folded.extend(_ics_fold(line))
     return "\r\n".join(folded) + "\r\n"
+
+
+# -- rank lists ------------------------------------------------------------------------------
+LIST_METRICS: dict[str, str] = {
+    "jcr_quartile": "JCR quartile (best category)",
+    "wos_index": "Web of Science index",
+    "country": "Country",
+    "cas_field": "CAS major field",
+    "review": "Review journal",
+    "open_access": "Open Access",
+    "oa_journal_index": "OA Journal Index",
+    "cas_mark": "CAS note",
+    "ccf_t": "CCF-T level",
+    "ccf_chinese": "CCF Chinese journal rank",
+    "ccf_name": "Name in the CCF edition",
+    "ccf_merged_into": "CCF: merged into / renamed to",
+    "xr_zone": "XR zone",
+    "xr_top": "XR Top",
+}
+METRICS.update({k: v for k, v in LIST_METRICS.items() if k not in METRICS})
+
+
+def ccf_history(ranks: tuple[CcfRank, ...], edition: str = "") -> str:
+    """"CCF B (2026) · A (2022) · A (2019)": the chosen (or newest) edition first, then the
+    others newest first; the best rank of each edition."""
+    best: dict[str, str] = {}
+    for r in ranks:
+        if r.edition not in best or r.rank < best[r.edition]:
+            best[r.edition] = r.rank
+    if not best:
+        return ""
+    order = sorted(best, key=lambda e: (e.isdigit(), e), reverse=True)
+    first = edition or order[0]
+    rest = [e for e in order if e != first]
+    head = f"CCF {best.get(first, '–')} ({first})"  # "–": not in the shown edition
+    return " · ".join([head] + [f"{best[e]} ({e})" for e in rest])
+
+
+@dataclass(frozen=True)
+class RankLabel:
+    """The compact rank of a venue for a table cell: ``CCF A · 1区 Top · Q1 · IF 20.8``;
+    ``warned`` when the venue is on the newest warning list (shown red)."""
+
+    venue_id: int
+    text: str
+    ccf: str = ""  # A/B/C of the shown edition
+    cas_zone: int | None = None
+    top: bool = False
+    quartile: str = ""
+    impact_factor: float | None = None
+    warned: bool = False
+    warning: str = ""  # the level or reason, with its year
+
+    @property
+    def sort_key(self) -> tuple[int, int, int, float]:
+        return ("ABC".find(self.ccf) if self.ccf else 9, self.cas_zone or 9,
+                int(self.quartile[1:]) if self.quartile else 9, -(self.impact_factor or 0.0))
+
+
+@dataclass(frozen=True)
+class CcfChange:
+    change: str  # added | removed | upgraded | downgraded | renamed | merged
+    kind: str
+    abbr: str
+    name: str
+    category: str
+    old_rank: str = ""
+    new_rank: str = ""
+    note: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        return {"change": self.change, "kind": self.kind, "abbr": self.abbr, "name": self.name,
+                "category": self.category, "from": self.old_rank, "to": self.new_rank,
+                "note": self.note}

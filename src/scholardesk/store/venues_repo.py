@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from scholardesk.domain.venue_names import normalise_name
@@ -17,6 +17,7 @@ from scholardesk.domain.venues import (
     ConferenceEdition,
     DeadlineRow,
     Venue,
+    VenueKey,
     VenueMetric,
 )
 from scholardesk.store.models.venues import (
@@ -24,6 +25,7 @@ from scholardesk.store.models.venues import (
     ConferenceEditionRow,
     DeadlineRowModel,
     VenueAliasRow,
+    VenueListFileRow,
     VenueMetricRow,
     VenueRow,
 )
@@ -49,23 +51,38 @@ def _aware(when: datetime | None) -> datetime | None:
     return when.replace(tzinfo=UTC) if when is not None else None
 
 
-def _to_venue(row: VenueRow, category: str | None = None) -> Venue:
-    """The venue with its best rank of the newest edition (in ``category`` when given)."""
+def _to_venue(row: VenueRow, category: str | None = None, edition: str | None = None) -> Venue:
+    """The venue with its best rank of ``edition`` (None: of its newest edition; a venue
+    that edition does not list has no ``ccf``), in ``category`` when given."""
     ranks = list(row.ranks)
     if category:
         ranks = [r for r in ranks if r.category == category] or ranks
     ranks.sort(key=lambda r: (-int(r.edition) if r.edition.isdigit() else 0, r.rank, r.category))
     all_ranks = tuple(CcfRank(r.edition, r.category, r.rank, r.note) for r in ranks)
+    shown = [r for r in all_ranks if edition is None or r.edition == edition]
     return Venue(
         id=row.id, kind=row.kind, abbr=row.abbr, name=row.name, publisher=row.publisher,
-        dblp_key=row.dblp_key, dblp_url=row.dblp_url, ccf=all_ranks[0] if all_ranks else None,
+        dblp_key=row.dblp_key, dblp_url=row.dblp_url, ccf=shown[0] if shown else None,
         is_sample=row.is_sample, ccf_all=all_ranks,
     )
 
 
 class VenuesRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, edition: str = "") -> None:
+        """``edition``: the CCF edition shown (Settings › ccf_edition); "" = the newest
+        edition in the library."""
         self.session = session
+        self._edition_setting = edition
+        self._edition: str | None = None
+
+    def shown_edition(self) -> str | None:
+        if self._edition is None:
+            editions = self.ccf_editions()
+            self._edition = (
+                self._edition_setting if self._edition_setting in editions
+                else (editions[0] if editions else "")
+            )
+        return self._edition or None
 
     # -- venues ------------------------------------------------------------------------------
     def _find(self, kind: str, name: str, abbr: str = "", dblp_key: str = "") -> VenueRow | None:
@@ -192,8 +209,9 @@ class VenuesRepository:
                 sub = sub.where(CcfRankRow.category == flt.category)
             if flt.rank:
                 sub = sub.where(CcfRankRow.rank == flt.rank)
-            if flt.edition:
-                sub = sub.where(CcfRankRow.edition == flt.edition)
+            edition = flt.edition or self.shown_edition()  # a rank is the shown edition's
+            if edition:
+                sub = sub.where(CcfRankRow.edition == edition)
             stmt = stmt.where(VenueRow.id.in_(sub))
         if flt.search:
             like = f"%{flt.search}%"
@@ -202,7 +220,8 @@ class VenuesRepository:
 
     def list_venues(self, flt: VenueFilter | None = None) -> list[Venue]:
         rows = self.session.scalars(self._query(flt)).all()
-        venues = [_to_venue(r, flt.category if flt else None) for r in rows]
+        edition = self.shown_edition()
+        venues = [_to_venue(r, flt.category if flt else None, edition) for r in rows]
         order = {"A": 0, "B": 1, "C": 2}
         return sorted(
             venues,
@@ -214,7 +233,7 @@ class VenuesRepository:
 
     def get(self, venue_id: int) -> Venue | None:
         row = self.session.get(VenueRow, venue_id)
-        return _to_venue(row) if row else None
+        return _to_venue(row, None, self.shown_edition()) if row else None
 
     def count(self) -> int:
         return int(self.session.scalar(select(func.count(VenueRow.id))) or 0)
@@ -402,3 +421,126 @@ class VenuesRepository:
         ]
         far = datetime.max.replace(tzinfo=UTC)
         return sorted(out, key=lambda r: (r.deadline_utc or far, r.venue, r.kind))
+
+    # -- rank lists (ShowJCR files): bulk, for tens of thousands of journals ----------------
+    def venue_keys(self) -> list[VenueKey]:
+        """Every venue's identity fields, for matching list rows to venues."""
+        ccf_ids = set(self.session.scalars(select(CcfRankRow.venue_id).distinct()))
+        return [
+            VenueKey(r.id, r.kind, r.name, r.name_key, r.abbr, r.issn, r.eissn, r.dblp_key,
+                     r.id in ccf_ids)
+            for r in self.session.execute(
+                select(VenueRow.id, VenueRow.kind, VenueRow.name, VenueRow.name_key,
+                       VenueRow.abbr, VenueRow.issn, VenueRow.eissn, VenueRow.dblp_key)
+            )
+        ]
+
+    def set_identifiers(self, changes: Sequence[tuple[int, str, str]]) -> None:
+        """(venue id, ISSN, eISSN) for venues that gained them."""
+        if changes:
+            self.session.execute(
+                update(VenueRow),
+                [{"id": vid, "issn": issn, "eissn": eissn} for vid, issn, eissn in changes],
+            )
+
+    def metrics_of_source(self, source: str) -> dict[tuple[int, int, str], tuple[int, str, float | None, str]]:
+        """(venue id, year, metric) → (row id, value, number, note) for one source."""
+        return {
+            (vid, year, metric): (rid, value, number, note)
+            for rid, vid, year, metric, value, number, note in self.session.execute(
+                select(VenueMetricRow.id, VenueMetricRow.venue_id, VenueMetricRow.year,
+                       VenueMetricRow.metric, VenueMetricRow.value, VenueMetricRow.number,
+                       VenueMetricRow.note).where(VenueMetricRow.source == source)
+            )
+        }
+
+    def write_metrics(
+        self, source: str, inserts: Sequence[VenueMetric],
+        updates: Sequence[tuple[int, VenueMetric]], deletes: Sequence[int],
+    ) -> None:
+        if inserts:
+            self.session.execute(insert(VenueMetricRow), [
+                {"venue_id": m.venue_id, "year": m.year, "source": source, "metric": m.metric,
+                 "value": m.value, "number": m.number, "note": m.note} for m in inserts
+            ])
+        if updates:
+            self.session.execute(update(VenueMetricRow), [
+                {"id": rid, "value": m.value, "number": m.number, "note": m.note}
+                for rid, m in updates
+            ])
+        for i in range(0, len(deletes), 500):
+            self.session.execute(
+                delete(VenueMetricRow).where(VenueMetricRow.id.in_(deletes[i:i + 500])))
+
+    def ranks_of_edition(self, edition: str) -> dict[tuple[int, str], CcfRankRow]:
+        return {
+            (r.venue_id, r.category): r
+            for r in self.session.scalars(select(CcfRankRow).where(CcfRankRow.edition == edition))
+        }
+
+    def add_rank(self, venue_id: int, edition: str, category: str, rank: str, note: str) -> None:
+        self.session.add(CcfRankRow(venue_id=venue_id, edition=edition, category=category,
+                                    rank=rank, note=note))
+
+    def delete_rank(self, rank: CcfRankRow) -> None:
+        self.session.delete(rank)
+
+    def ccf_editions(self) -> list[str]:
+        """The CCF editions in the library, newest first."""
+        rows = self.session.scalars(select(CcfRankRow.edition).distinct()).all()
+        return sorted(rows, key=lambda e: (e.isdigit(), e), reverse=True)
+
+    def list_file(self, name: str) -> tuple[str, str] | None:
+        """(sha256, report JSON) of the last import of the rank-list file ``name``."""
+        row = self.session.scalars(
+            select(VenueListFileRow).where(VenueListFileRow.name == name)).first()
+        return (row.sha256, row.report) if row else None
+
+    def record_list_file(self, name: str, list_kind: str, year: int, sha256: str,
+                         report: str, when: datetime) -> None:
+        row = self.session.scalars(
+            select(VenueListFileRow).where(VenueListFileRow.name == name)).first()
+        if row is None:
+            self.session.add(VenueListFileRow(name=name, list_kind=list_kind, year=year,
+                                              sha256=sha256, report=report,
+                                              imported_at=_naive_utc(when)))
+        else:
+            row.list_kind, row.year, row.sha256, row.report = list_kind, year, sha256, report
+            row.imported_at = _naive_utc(when)  # type: ignore[assignment]
+
+    def list_files(self) -> list[tuple[str, str, int, str]]:
+        return [
+            (r.name, r.list_kind, r.year, r.sha256)
+            for r in self.session.scalars(select(VenueListFileRow).order_by(VenueListFileRow.name))
+        ]
+
+    def label_metrics(self, metrics: Sequence[str]) -> list[tuple[int, int, str, str, str, float | None]]:
+        """(venue id, year, source, metric, value, number) of these metrics, every venue."""
+        return list(self.session.execute(
+            select(VenueMetricRow.venue_id, VenueMetricRow.year, VenueMetricRow.source,
+                   VenueMetricRow.metric, VenueMetricRow.value, VenueMetricRow.number)
+            .where(VenueMetricRow.metric.in_(list(metrics)))
+        ).all())
+
+    def all_ranks(self) -> list[tuple[int, str, str, str]]:
+        """(venue id, edition, category, rank) of every CCF rank."""
+        return list(self.session.execute(
+            select(CcfRankRow.venue_id, CcfRankRow.edition, CcfRankRow.category, CcfRankRow.rank)
+        ).all())
+
+    def add_venues_bulk_with_ids(self, rows: Sequence[dict[str, object]]) -> None:
+        """Insert venues whose ids the caller chose (above every id in use)."""
+        for i in range(0, len(rows), 2000):
+            self.session.execute(insert(VenueRow), list(rows[i:i + 2000]))
+
+    def identifiers(self, venue_id: int) -> tuple[str, str]:
+        row = self.session.get(VenueRow, venue_id)
+        return (row.issn, row.eissn) if row else ("", "")
+
+    def ccf_names(self) -> list[tuple[int, int, str, str]]:
+        """(venue id, edition year, abbreviation, full name) as each CCF edition wrote them."""
+        return list(self.session.execute(
+            select(VenueMetricRow.venue_id, VenueMetricRow.year, VenueMetricRow.value,
+                   VenueMetricRow.note)
+            .where(VenueMetricRow.metric == "ccf_name")
+        ).all())

@@ -33,6 +33,8 @@ class VenueRow(Base):
     dblp_key: Mapped[str] = mapped_column(String(120), default="", index=True)
     dblp_url: Mapped[str] = mapped_column(String(400), default="")
     is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
+    issn: Mapped[str] = mapped_column(String(9), default="", server_default="", index=True)
+    eissn: Mapped[str] = mapped_column(String(9), default="", server_default="", index=True)
 
     ranks: Mapped[list[CcfRankRow]] = relationship(
         back_populates="venue", cascade="all, delete-orphan", passive_deletes=True
@@ -124,3 +126,18 @@ class DeadlineRowModel(Base):
     local_text: Mapped[str] = mapped_column(String(40), default="")
     timezone: Mapped[str] = mapped_column(String(20), default="")
     comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class VenueListFileRow(Base):
+    """A rank-list file imported (CCF, JCR, CAS, warning list ...): its content hash, so an
+    unchanged file is not imported again, and the report of its last import."""
+
+    __tablename__ = "venue_list_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    list_kind: Mapped[str] = mapped_column(String(20))
+    year: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+    report: Mapped[str] = mapped_column(Text, default="")
