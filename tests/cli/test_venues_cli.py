@@ -151,3 +151,32 @@ def test_papers_with_their_ccf_badge_and_rank_filter(
     assert iclr["ccf"] is None  # ICLR is not in the CCF catalogue: no guessed badge
     bert = next(r for r in every if r["title"].startswith("BERT"))
     assert bert["ccf"]["rank"] == "B" and bert["matched"] == "NAACL"
+
+
+def test_rank_lists_import_changes_show_and_rank(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], real_fixture: Callable[[str], Path]
+) -> None:
+    home = tmp_path / "lists"
+    files = [str(real_fixture(f"showjcr/{n}")) for n in
+             ("CCF2019-UTF8.csv", "CCF2022-UTF8.csv", "CCF2026-UTF8.csv", "GJQKYJMD2025.csv")]
+    code, report = run(capsys, home, "import-lists", *files, "--json")
+    assert code == 0
+    assert [(f["file"], f["rows_read"]) for f in report["files"]] == [
+        ("CCF2019-UTF8.csv", 612), ("CCF2022-UTF8.csv", 644), ("CCF2026-UTF8.csv", 681),
+        ("GJQKYJMD2025.csv", 5)]
+    code, again = run(capsys, home, "import-lists", *files, "--json")
+    assert all(f["unchanged"] for f in again["files"])
+    code, changes = run(capsys, home, "ccf-changes", "--from", "2022", "--to", "2026", "--json")
+    assert code == 0
+    ijcai = [c for c in changes["changes"] if c["abbr"] == "IJCAI"]
+    assert ijcai == [{"change": "downgraded", "kind": "conference", "abbr": "IJCAI",
+                      "name": "International Joint Conference on Artificial Intelligence",
+                      "category": "AI", "from": "A", "to": "B", "note": ""}]
+    code, shown = run(capsys, home, "show", "IJCAI", "--json")
+    assert shown["ccf_label"] == "IJCAI · CCF B (2026) · A (2022) · A (2019)"
+    code, text = run(capsys, home, "rank", "IJCAI")
+    assert "CCF B (AI, 2026)" in text and "A (2022) · A (2019)" in text
+    bad = tmp_path / "notes.csv"
+    bad.write_text("title,author\nx,y\n", encoding="utf-8")
+    code, _ = run(capsys, home, "import-lists", str(bad))
+    assert code == 1
