@@ -18,12 +18,13 @@ def tr_literals() -> dict[str, str]:
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Name)
-                and node.func.id == "tr"
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-                and isinstance(node.args[0].value, str)
+                and node.func.id in ("tr", "trn")
+                and len(node.args) >= (1 if node.func.id == "tr" else 2)
             ):
-                found[node.args[0].value] = f"{path.relative_to(SRC)}:{node.lineno}"
+                # tr(text) is keyed by its text, trn(singular, plural, n) by its plural
+                key = node.args[0 if node.func.id == "tr" else 1]
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    found[key.value] = f"{path.relative_to(SRC)}:{node.lineno}"
     return found
 
 
@@ -51,6 +52,19 @@ def test_switching_language() -> None:
         assert i18n.tr("Removed {n} sample records.", n=3).count("3") == 1
         i18n.set_language("en")
         assert i18n.tr("Papers") == "Papers"
+    finally:
+        i18n.set_language("en")
+
+
+def test_count_messages_take_the_number_of_their_count() -> None:
+    try:
+        i18n.set_language("en")
+        assert i18n.trn("{n} paper", "{n} papers", 1) == "1 paper"
+        assert i18n.trn("{n} paper", "{n} papers", 0) == "0 papers"
+        assert i18n.trn("{n} paper", "{n} papers", 12345) == "12,345 papers"
+        i18n.set_language("zh_CN")
+        assert i18n.trn("{n} paper", "{n} papers", 1) == "1 篇论文"
+        assert i18n.trn("{n} paper", "{n} papers", 2) == "2 篇论文"
     finally:
         i18n.set_language("en")
 

@@ -46,3 +46,16 @@ def tr(text: str, **values: object) -> str:
     """Translate ``text``; ``{name}`` placeholders are filled from ``values`` after lookup."""
     translated = _catalog.get(text, text)
     return translated.format(**values) if values else translated
+
+
+def trn(singular: str, plural: str, n: int, **values: object) -> str:
+    """A count message in the right number: "1 paper", "2 papers".
+
+    English picks by ``n``; the catalogues are keyed by the plural form (Chinese has one form
+    for every count, and so do the languages we ship). ``{n}`` is filled with ``n`` formatted
+    with thousands separators unless ``values`` gives it.
+    """
+    values.setdefault("n", f"{n:,}")
+    if plural in _catalog:
+        return _catalog[plural].format(**values)
+    return (singular if n == 1 else plural).format(**values)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from scholardesk import __version__
-from scholardesk.core.i18n import tr
+from scholardesk.core.i18n import tr, trn
 from scholardesk.domain.changes import Changes
 from scholardesk.gui.page_base import Page
 from scholardesk.gui.page_registry import PAGES, PageSpec
@@ -207,7 +207,7 @@ class MainWindow(QMainWindow):
 
         def done(result: tuple[int, Changes]) -> None:
             self.apply_changes(result[1])
-            self.statusBar().showMessage(tr("Removed {n} sample records.", n=result[0]), 10000)
+            self.statusBar().showMessage(trn("Removed {n} sample record.", "Removed {n} sample records.", result[0]), 10000)
 
         Task(lambda _p: self.services.sample.delete()).with_progress(
             tr("Deleting sample data")

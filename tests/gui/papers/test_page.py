@@ -139,3 +139,80 @@ def test_rows_are_paged_in_on_demand(services: Services, qtbot: Any, runner: Tas
     page._sort_by(2)
     wait_loaded(page, runner, qtbot, before)
     assert model.data(model.index(0, 2)) == "2024"
+
+
+def test_empty_states_say_why_the_table_is_empty(services: Services, qtbot: Any, runner: TaskRunner) -> None:
+    page = make_page(services, qtbot, runner)
+    assert page.empty_state.isVisible()
+    assert "no papers yet" in page.empty_state.text()
+    # nothing selected: a hint, not the disabled fields of some earlier paper
+    assert page.detail.paper is None and page.detail.stack.currentWidget() is page.detail.placeholder
+
+    services.papers.import_files([DATA / "malformed.bib"])
+    before = page.loaded_count
+    page.refresh()
+    wait_loaded(page, runner, qtbot, before)
+    assert not page.empty_state.isVisible()
+    assert page.count_label.text() == "2 papers"
+
+    before = page.loaded_count
+    page.search.setText("zzzzqqq")
+    wait_loaded(page, runner, qtbot, before)
+    assert page.empty_state.isVisible()
+    assert page.empty_state.text() == "No papers match “zzzzqqq”."
+    assert page.detail.stack.currentWidget() is page.detail.placeholder
+
+
+def test_counts_are_singular_for_one(services: Services, qtbot: Any, runner: TaskRunner) -> None:
+    services.papers.import_records([PaperRecord(title="A single paper", source_kind="test",
+                                                source_ref="one", record_ref="1")])
+    page = make_page(services, qtbot, runner)
+    assert page.count_label.text() == "1 paper"
+
+
+def test_search_hits_are_highlighted(services: Services, qtbot: Any, runner: TaskRunner) -> None:
+    from scholardesk.gui.widgets.highlight import highlighted_html
+
+    services.papers.import_files([DATA / "malformed.bib"])
+    page = make_page(services, qtbot, runner)
+    title = page.model.data(page.model.index(0, 0))
+    word = title.split()[0]
+    before = page.loaded_count
+    page.search.setText(word.lower())
+    wait_loaded(page, runner, qtbot, before)
+    assert page.highlight.terms == [word.lower()]
+    assert highlighted_html("Deep <b> deep", ["deep"]).count("background-color") == 2
+    assert "&lt;b&gt;" in highlighted_html("Deep <b> deep", ["deep"])  # text is never HTML
+
+
+def test_column_widths_are_remembered(services: Services, qtbot: Any, runner: TaskRunner) -> None:
+    page = make_page(services, qtbot, runner)
+    header = page.table.horizontalHeader()
+    header.resizeSection(1, 233)  # authors
+    qtbot.wait(400)  # the save is debounced
+    page.close()
+    again = make_page(services, qtbot, runner)
+    assert again.table.horizontalHeader().sectionSize(1) == 233
+
+
+def test_context_menu_offers_open_and_copy_citation(
+    services: Services, qtbot: Any, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMenu
+
+    services.papers.import_files([DATA / "malformed.bib"])
+    page = make_page(services, qtbot, runner)
+    qtbot.waitUntil(lambda: page.detail.paper is not None, timeout=10_000)
+    shown: list[list[str]] = []
+
+    def fake_exec(menu: QMenu, *_a: object) -> None:
+        entries = []
+        for action in menu.actions():
+            entries.append(action.text())
+            if action.menu():
+                entries.extend(a.text() for a in action.menu().actions())
+        shown.append(entries)
+
+    monkeypatch.setattr(QMenu, "exec", fake_exec)
+    page._context_menu(page.table.visualRect(page.model.index(0, 0)).center())
+    assert {"Open in browser", "Copy citation", "GB/T 7714", "APA", "IEEE", "BibTeX"} <= set(shown[0])

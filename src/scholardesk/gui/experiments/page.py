@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scholardesk.core.i18n import tr
+from scholardesk.core.i18n import tr, trn
 from scholardesk.domain.experiments import ExperimentImportReport
 from scholardesk.gui.experiments.dialogs import LogTemplateDialog, PasteTableDialog
 from scholardesk.gui.experiments.table_models import (
@@ -434,9 +434,9 @@ class ExperimentsPage(Page):
                   runs=report.runs, results=report.results, points=report.series_points,
                   experiment=report.experiment or "-")
         if report.skipped_sources:
-            text += "\n" + tr("{n} sources were imported before and left unchanged", n=report.skipped_sources)
+            text += "\n" + trn("{n} source was imported before and left unchanged", "{n} sources were imported before and left unchanged", report.skipped_sources)
         if report.errors:
-            text += "\n" + tr("{n} problems:", n=len(report.errors))
+            text += "\n" + trn("{n} problem:", "{n} problems:", len(report.errors))
             for source, record, message in report.errors[:5]:
                 text += f"\n• {Path(source).name} {record}: {message}"
         self.status.setText(text)

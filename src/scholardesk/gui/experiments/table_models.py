@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from scholardesk.analysis.experiments_agg import AggregateRow, DuplicateGroup, Leaderboard
-from scholardesk.core.i18n import tr
+from scholardesk.core.i18n import tr, trn
 from scholardesk.domain.experiments import RunRecord
 
 Index = QModelIndex | QPersistentModelIndex
@@ -177,7 +177,7 @@ class LeaderboardModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             parts = [tr("Sources: {sources}", sources=", ".join(source_text(s) for s in row.sources))]
             if row.duplicates:
-                parts.append(tr("{n} duplicate runs were left out of the mean.", n=row.duplicates))
+                parts.append(trn("{n} duplicate run was left out of the mean.", "{n} duplicate runs were left out of the mean.", row.duplicates))
             return "\n".join(parts)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)

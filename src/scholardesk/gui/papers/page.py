@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -21,25 +20,26 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableView,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from scholardesk.core.i18n import tr
+from scholardesk.core.i18n import tr, trn
 from scholardesk.domain.changes import Changes
 from scholardesk.domain.importing import ImportReport
-from scholardesk.domain.papers import LINK_KINDS, READING_STATUSES, Paper, PaperFilter
+from scholardesk.domain.papers import READING_STATUSES, Paper, PaperFilter
 from scholardesk.gui.page_base import Page
+from scholardesk.gui.papers.detail import PaperDetail, citation_menu
 from scholardesk.gui.papers.dialogs import AddPapersDialog, ImportResultDialog, SubscriptionsDialog
 from scholardesk.gui.papers.table_model import COLUMNS, PapersTableModel, status_label
 from scholardesk.gui.tasks import Task
+from scholardesk.gui.widgets.empty_state import EmptyState
+from scholardesk.gui.widgets.highlight import HighlightDelegate, search_terms
+from scholardesk.gui.widgets.view_state import remember_header
 from scholardesk.services.context import Services
 from scholardesk.services.papers import Facets
 
@@ -47,121 +47,6 @@ logger = logging.getLogger(__name__)
 
 SEARCH_DELAY_MS = 200
 ANY_YEAR = 0
-
-
-class PaperDetail(QWidget):
-    """One paper: what it is, where it came from, and the user's own fields."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.paper: Paper | None = None
-        layout = QVBoxLayout(self)
-        self.title = QLabel()
-        self.title.setObjectName("paper-title")
-        self.title.setWordWrap(True)
-        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        font.setBold(True)
-        self.title.setFont(font)
-        self.authors = QLabel()
-        self.authors.setWordWrap(True)
-        self.where = QLabel()
-        self.where.setWordWrap(True)
-        self.ids = QLabel()
-        self.ids.setOpenExternalLinks(True)
-        self.ids.setWordWrap(True)
-        self.abstract = QTextBrowser()
-        self.abstract.setObjectName("paper-abstract")
-        self.abstract.setMinimumHeight(100)
-        for w in (self.title, self.authors, self.where, self.ids):
-            layout.addWidget(w)
-        layout.addWidget(self.abstract, 1)
-
-        form = QFormLayout()
-        self.status = QComboBox()
-        for s in READING_STATUSES:
-            self.status.addItem(status_label(s), s)
-        self.rating = QSpinBox()
-        self.rating.setRange(0, 5)
-        self.rating.setSuffix(" ★")
-        self.tags = QLineEdit()
-        self.tags.setPlaceholderText(tr("comma-separated, e.g. asr, to-cite"))
-        self.notes = QPlainTextEdit()
-        self.notes.setObjectName("paper-notes")
-        self.notes.setMaximumHeight(90)
-        self.links: dict[str, QLineEdit] = {}
-        form.addRow(tr("Status"), self.status)
-        form.addRow(tr("Rating"), self.rating)
-        form.addRow(tr("Tags"), self.tags)
-        form.addRow(tr("Notes"), self.notes)
-        link_labels = {"url": tr("Web page"), "pdf": tr("PDF"), "code": tr("Code"),
-                       "openreview": tr("OpenReview"), "project": tr("Project page")}
-        for kind in LINK_KINDS:
-            edit = QLineEdit()
-            edit.setPlaceholderText("https://…")
-            self.links[kind] = edit
-            form.addRow(link_labels[kind], edit)
-        layout.addLayout(form)
-        self.sources = QLabel()
-        self.sources.setWordWrap(True)
-        self.sources.setStyleSheet("color: gray;")
-        layout.addWidget(self.sources)
-        buttons = QHBoxLayout()
-        self.save = QPushButton(tr("Save"))
-        self.save.setObjectName("paper-save")
-        self.open = QPushButton(tr("Open in browser"))
-        self.cite = QPushButton(tr("Copy citation"))
-        cite_menu = QMenu(self.cite)
-        self.cite_gbt = cite_menu.addAction(tr("GB/T 7714"))
-        self.cite_bibtex = cite_menu.addAction(tr("BibTeX"))
-        self.cite.setMenu(cite_menu)
-        for b in (self.save, self.open, self.cite):
-            buttons.addWidget(b)
-        layout.addLayout(buttons)
-        self.show_paper(None)
-
-    def show_paper(self, paper: Paper | None) -> None:
-        self.paper = paper
-        enabled = paper is not None
-        for w in (self.status, self.rating, self.tags, self.notes, self.save, self.open,
-                  self.cite, *self.links.values()):
-            w.setEnabled(enabled)
-        if paper is None:
-            self.title.setText(tr("Select a paper to see its details."))
-            for w in (self.authors, self.where, self.ids, self.sources):
-                w.setText("")
-            self.abstract.setPlainText("")
-            self.tags.setText("")
-            self.notes.setPlainText("")
-            for edit in self.links.values():
-                edit.setText("")
-            return
-        self.title.setText(paper.title)
-        self.authors.setText(", ".join(paper.authors))
-        where = " · ".join(x for x in (paper.venue, str(paper.year or "")) if x)
-        self.where.setText(where)
-        parts = []
-        if paper.arxiv_id:
-            version = f"v{paper.arxiv_version}" if paper.arxiv_version else ""
-            parts.append(f'<a href="https://arxiv.org/abs/{paper.arxiv_id}">arXiv:{paper.arxiv_id}{version}</a>')
-        if paper.doi:
-            parts.append(f'<a href="https://doi.org/{paper.doi}">doi:{paper.doi}</a>')
-        if paper.categories:
-            parts.append(" ".join(paper.categories))
-        self.ids.setText(" · ".join(parts))
-        self.abstract.setPlainText(paper.abstract or tr("(no abstract)"))
-        self.status.setCurrentIndex(max(0, self.status.findData(paper.status)))
-        self.rating.setValue(paper.rating)
-        self.tags.setText(", ".join(paper.tags))
-        self.notes.setPlainText(paper.notes)
-        for kind, edit in self.links.items():
-            edit.setText(paper.links.get(kind, ""))
-        kinds = {"bibtex": "BibTeX", "arxiv": "arXiv", "crossref": "Crossref",
-                 "json": "JSON", "sample": tr("sample")}
-        sources = [f"{kinds.get(p.source_kind, p.source_kind)}: {Path(p.source_ref).name or p.source_ref}"
-                   + (f" [{p.record_ref}]" if p.record_ref else "") for p in paper.provenance]
-        self.sources.setText(tr("Sources: {sources}", sources="; ".join(sources)) if sources else "")
 
 
 class PapersPage(Page):
@@ -254,13 +139,21 @@ class PapersPage(Page):
         self.table.verticalHeader().setDefaultSectionSize(24)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        # the title takes what the other columns leave; the user's widths are remembered
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
         header.setSortIndicatorShown(True)
         header.setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
         header.setSectionsClickable(True)
         header.sectionClicked.connect(self._sort_by)
-        for col, width in enumerate((330, 170, 46, 200, 64, 56, 110)):
+        stars = self.table.fontMetrics().horizontalAdvance("★★★★★") + 16
+        for col, width in enumerate((330, 130, 44, 140, 56, stars, 80)):
             self.table.setColumnWidth(col, width)
+        remember_header(header, services.paths.home, "papers")
+        self.highlight = HighlightDelegate(self.table)
+        for col in (0, 1, 3):  # title, authors, venue: where search hits are
+            self.table.setItemDelegateForColumn(col, self.highlight)
+        self.empty_state = EmptyState(self.table)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
@@ -268,19 +161,15 @@ class PapersPage(Page):
         self.detail = PaperDetail()
         self.detail.save.clicked.connect(self.save_detail)
         self.detail.open.clicked.connect(self._open_in_browser)
-        self.detail.cite_gbt.triggered.connect(lambda: self._copy_citation("gbt7714"))
-        self.detail.cite_bibtex.triggered.connect(lambda: self._copy_citation("bibtex"))
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(self.detail)
-        scroll.setMinimumWidth(280)
+        for style, action in self.detail.cite_actions.items():
+            action.triggered.connect(lambda _c=False, style=style: self._copy_citation(style))  # type: ignore[attr-defined]
+        self.detail.setMinimumWidth(300)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
-        splitter.addWidget(scroll)
+        splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([780, 330])
+        splitter.setSizes([800, 320])
 
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
@@ -326,8 +215,10 @@ class PapersPage(Page):
         if generation != self._load_generation:
             return
         ids, first = result
+        self.highlight.terms = search_terms(self.search.text())
         self.model.set_ids(ids, first)  # type: ignore[arg-type]
-        self.count_label.setText(tr("{n} papers", n=f"{len(ids):,}"))
+        self.count_label.setText(trn("{n} paper", "{n} papers", len(ids)))
+        self.empty_state.set_message(self._empty_message())
         self.loaded_count += 1
         if self._selected_id is None and self.loaded_count == 1 and ids:
             self.table.selectRow(0)  # show something useful in the detail pane at start
@@ -338,6 +229,14 @@ class PapersPage(Page):
                 self.table.selectRow(row)
                 return
         self.detail.show_paper(None)
+
+    def _empty_message(self) -> str:
+        query = self.search.text().strip()
+        if query:
+            return tr("No papers match “{query}”.", query=query)
+        if self.current_filter() != PaperFilter() or self.rank_filter.currentData():
+            return tr("No papers match these filters.")
+        return tr("Your library has no papers yet: use Add… or Import… above.")
 
     def _show_facets(self, facets: Facets) -> None:
         for combo, items in ((self.tag_filter, facets.tags),
@@ -436,6 +335,13 @@ class PapersPage(Page):
         if not ids:
             return
         menu = QMenu(self)
+        if len(ids) == 1 and self.detail.paper is not None and self.detail.paper.id == ids[0]:
+            menu.addAction(tr("Open in browser"), self._open_in_browser)
+            cite, actions = citation_menu(menu)
+            for style, action in actions.items():
+                action.triggered.connect(lambda _c=False, style=style: self._copy_citation(style))  # type: ignore[attr-defined]
+            menu.addMenu(cite)
+            menu.addSeparator()
         for s in READING_STATUSES:
             menu.addAction(tr("Mark as {status}", status=status_label(s)),
                            lambda s=s: self.bulk_update(ids, status=s))
@@ -451,7 +357,7 @@ class PapersPage(Page):
         def run(_p: object) -> Changes:
             return self.svc.update(ids, **values)  # type: ignore[arg-type]
 
-        Task(run).with_progress(tr("Updating {n} papers", n=len(ids))).start()
+        Task(run).with_progress(trn("Updating {n} paper", "Updating {n} papers", len(ids))).start()
 
     def _ask_tag(self, ids: list[int], add: bool) -> None:
         tag, ok = QInputDialog.getText(
@@ -465,7 +371,7 @@ class PapersPage(Page):
 
     def _delete(self, ids: list[int]) -> None:
         answer = QMessageBox.question(
-            self, tr("Delete papers"), tr("Delete {n} papers from the library?", n=len(ids))
+            self, tr("Delete papers"), trn("Delete {n} paper from the library?", "Delete {n} papers from the library?", len(ids))
         )
         if answer == QMessageBox.StandardButton.Yes:
             Task(lambda _p: self.svc.delete(ids)).with_progress(tr("Deleting papers")).start()
@@ -522,7 +428,7 @@ class PapersPage(Page):
         Task(lambda p: self.svc.export(fmt, Path(path), flt, p)).with_progress(
             tr("Exporting papers")
         ).on_success(lambda n: self.count_label.setText(
-            tr("Exported {n} papers to {path}.", n=n, path=path))).start()
+            trn("Exported {n} paper to {path}.", "Exported {n} papers to {path}.", n, path=path))).start()
 
     def fetch_new(self) -> None:
         Task(lambda p: self.svc.fetch_new(p), kind="io").with_progress(

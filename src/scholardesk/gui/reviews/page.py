@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from scholardesk.core.errors import ScholarDeskError
-from scholardesk.core.i18n import tr
+from scholardesk.core.i18n import tr, trn
 from scholardesk.domain.reviews import INTERVALS, ArticleQuery, IntervalStats, JournalInfo
 from scholardesk.gui.errors import show_error
 from scholardesk.gui.page_base import Page
@@ -491,7 +491,7 @@ class ReviewsPage(Page):
             text = tr("Imported {imported}, updated {updated}, skipped {skipped}.",
                       imported=report.imported, updated=report.updated, skipped=report.skipped)
             if report.errors:
-                text += " " + tr("{n} problems:", n=len(report.errors)) + " " + "; ".join(
+                text += " " + trn("{n} problem:", "{n} problems:", len(report.errors)) + " " + "; ".join(
                     f"{Path(e.source).name}: {e.message}" for e in report.errors[:3])
             self.message.setStyleSheet(WARNING_STYLE if report.errors else "")
             self.message.setText(text)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scholardesk.core.i18n import tr
+from scholardesk.core.i18n import tr, trn
 from scholardesk.domain.submissions import Stage, SubmissionSummary
 from scholardesk.gui.page_base import Page
 from scholardesk.gui.submissions.chart import TimelineChart
@@ -244,7 +244,7 @@ class SubmissionsPage(Page):
         parts = [
             tr("Outcome: {outcome}", outcome=stage_label(tl.outcome) if tl.outcome else tr("open")),
             tr("total {days} days", days=tl.total_days if tl.total_days is not None else "–"),
-            tr("{n} review round(s)", n=tl.rounds),
+            trn("{n} review round", "{n} review rounds", tl.rounds),
         ]
         if tl.days_to_first_decision is not None:
             parts.append(tr("first decision after {days} days", days=tl.days_to_first_decision))
@@ -316,7 +316,7 @@ class SubmissionsPage(Page):
                 self._set_notice(tr("Nothing was imported; fix the lines and paste again."))
             else:
                 n = len(getattr(result, "events", ()))
-                self._set_notice(tr("Imported {n} status change(s).", n=n))
+                self._set_notice(trn("Imported {n} status change.", "Imported {n} status changes.", n))
             if sid is not None:
                 self._selected_id = sid
 
@@ -398,7 +398,7 @@ class SubmissionsPage(Page):
         answer = QMessageBox.question(
             self,
             tr("Delete submissions"),
-            tr("Delete {n} submission(s) and their status histories?", n=len(ids)),
+            trn("Delete {n} submission and its status history?", "Delete {n} submissions and their status histories?", len(ids)),
         )
         if answer != QMessageBox.StandardButton.Yes:
             return

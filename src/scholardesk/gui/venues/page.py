@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scholardesk.core.i18n import current_language, tr
+from scholardesk.core.i18n import current_language, tr, trn
 from scholardesk.domain.changes import REVIEWS, Changes
 from scholardesk.domain.importing import ImportReport
 from scholardesk.domain.venues import (
@@ -536,7 +536,7 @@ class VenuesPage(Page):
             return
         target = Path(path)
         Task(lambda _p: self.svc.write_ics(rows, target)).on_success(
-            lambda n: self.status.setText(tr("Wrote {n} deadlines to {path}.", n=n, path=target))
+            lambda n: self.status.setText(trn("Wrote {n} deadline to {path}.", "Wrote {n} deadlines to {path}.", n, path=target))
         ).start()
 
     def sync_from_folder(self, folder: str | None = None) -> None:
@@ -587,7 +587,7 @@ class VenuesPage(Page):
             target = Path(path)
             Task(lambda _p: self.svc.export_ccf(target)).on_success(
                 lambda n: self.status.setText(
-                    tr("Wrote {n} catalogue rows to {path}.", n=n, path=target))
+                    trn("Wrote {n} catalogue row to {path}.", "Wrote {n} catalogue rows to {path}.", n, path=target))
             ).start()
 
     def _run_import(self, fn: Any, label: str, kind: str = "db") -> None:
@@ -598,7 +598,7 @@ class VenuesPage(Page):
         text = tr("{imported} imported, {updated} updated, {skipped} unchanged.",
                   imported=report.imported, updated=report.updated, skipped=report.skipped)
         if report.errors:
-            text += " " + tr("{n} problems (see details).", n=len(report.errors))
+            text += " " + trn("{n} problem (see details).", "{n} problems (see details).", len(report.errors))
         self.status.setText(text)
         if report.errors and not _testing():
             box = QMessageBox(self)

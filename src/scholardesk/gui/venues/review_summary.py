@@ -13,7 +13,7 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
-from scholardesk.core.i18n import tr
+from scholardesk.core.i18n import tr, trn
 from scholardesk.services.reviews import JournalSummary
 
 WARNING_COLOR = "#b45309"
@@ -62,7 +62,7 @@ class ReviewSummaryLabel(QLabel):
                 "(collect or import them on the Review times page)."
             )
             if excluded:
-                text += " " + tr("{n} article(s) excluded.", n=excluded)
+                text += " " + trn("{n} article excluded.", "{n} articles excluded.", excluded)
             self.setText(text)
             self.show()
             return
