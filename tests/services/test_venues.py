@@ -237,6 +237,32 @@ def test_sample_rows_become_the_users_when_imported(services: Services) -> None:
     assert services.venues.count() == 7
 
 
+def test_importing_the_full_catalogue_replaces_the_sample(
+    services: Services, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sample lists TSLP as CCF B; the official PDF strikes it out: after importing the
+    PDF no sample venue is left (those the PDF lists became the user's)."""
+    services.venues.load_sample()
+    parsed = _ccf_tests.parsed_catalogue(request.config)
+    monkeypatch.setattr(ccf_pdf, "parse_ccf_pdf", lambda path, progress=None: parsed)
+    services.venues.import_ccf(_ccf_tests.ccf_pdf_path())
+    assert services.venues.list(VenueFilter(search="TSLP")) == []
+    assert not any(v.is_sample for v in services.venues.list())
+    assert services.venues.count() == 642
+    assert services.venues.rank_for("NeurIPS").rank == "A"  # type: ignore[union-attr]
+
+
+def test_importing_a_ccf_rank_list_replaces_the_sample(
+    services: Services, real_fixture: Callable[[str], Path]
+) -> None:
+    services.venues.load_sample()
+    services.venues.import_lists([real_fixture("showjcr/CCF2022-UTF8.csv")])
+    assert services.venues.list(VenueFilter(search="TSLP")) == []
+    assert not any(v.is_sample for v in services.venues.list())
+    assert services.venues.rank_for("NeurIPS").rank == "A"  # type: ignore[union-attr]
+    assert services.venues.delete_sample() == 0
+
+
 def _fast(services: Services) -> None:
     services.settings = Settings(publisher_rate=100.0, max_retries=2)
 

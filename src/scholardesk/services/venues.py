@@ -269,6 +269,8 @@ class VenuesService:
                     for venue_id in lost & set(outcomes):
                         if outcomes[venue_id] == "skipped":
                             outcomes[venue_id] = "updated"
+                if not sample:  # the full catalogue replaces the sample (TSLP, struck out)
+                    repo.delete_sample()
         for outcome in outcomes.values():
             setattr(report, outcome, getattr(report, outcome) + 1)
         report.changes = Changes.of(VENUES)
@@ -632,6 +634,11 @@ class VenuesService:
                 for stale in stored.values():
                     repo.delete_rank(stale)
                     result.ranks_changed += 1
+                # a full CCF edition replaces the sample: the venues it lists become the
+                # user's, the others (TSLP, struck out since 2013) go
+                for venue_id in matched:
+                    repo.adopt(venue_id)
+                repo.delete_sample()
             result.matched, result.added = len(matched), len(added)
             result.refused_count = len(result.refused)
             repo.record_list_file(file_name, parsed.list_kind, parsed.year, sha,
