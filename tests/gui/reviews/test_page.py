@@ -29,7 +29,7 @@ def page(services: Services, qtbot: Any) -> Iterator[ReviewsPage]:
     p.resize(1300, 800)
     p.show()
     p.refresh()
-    qtbot.waitUntil(lambda: p.loaded_count >= 2 and not p._loading, timeout=15_000)
+    qtbot.waitUntil(lambda: p.loaded_count >= 1 and not p._loading, timeout=15_000)
     yield p
     runner.wait_idle(30)
     runner.shutdown()
@@ -55,6 +55,40 @@ def test_opens_on_the_largest_journal_with_cards_and_tables(page: ReviewsPage) -
     assert page.tabs.tabText(1) == "Articles (47)"
     assert page.years_model.rowCount() >= 5
     assert page.compare_model.rowCount() == 3  # three sample journals side by side
+
+
+def test_first_show_names_the_same_journal_in_the_combo_label_and_cards(
+    page: ReviewsPage, qtbot: Any
+) -> None:
+    # one load, not a load of "All journals" followed by a second one
+    qtbot.wait(200)
+    assert page.loaded_count == 1
+    assert page.journal.currentIndex() == 1
+    assert page.journal.currentText().startswith("Sample Journal of Machine Learning (")
+    assert page.message.text() == "Sample Journal of Machine Learning"
+    assert page.view_data.query.journal == page.journal.currentData() == "9990-0015"
+    assert "n = 46" in page.cards["received-accepted"].detail.text()
+
+
+def test_a_long_journal_name_reads_from_its_start(page: ReviewsPage, qtbot: Any) -> None:
+    assert page.journal.lineEdit().cursorPosition() == 0
+    _wait_load(page, qtbot, lambda: page.select_journal("9990-004X"))
+    assert page.journal.lineEdit().cursorPosition() == 0
+    assert page.journal.lineEdit().text().startswith(page.journal.currentText()[:10])
+
+
+def test_deleting_the_sample_drops_its_journals_from_the_combo(
+    page: ReviewsPage, services: Services, qtbot: Any
+) -> None:
+    assert page.journal.count() == 4  # all journals + three sample journals
+    services.reviews.delete_sample()
+    _wait_load(page, qtbot, page.refresh)
+    qtbot.wait(200)
+    assert not page._loading
+    assert page.journal.count() == 1
+    assert page.journal.currentText() == "All journals"
+    assert page.message.text() == "No articles yet: collect a journal's dates or import files."
+    assert page.articles_model.rowCount() == 0
 
 
 def test_small_journal_warns_and_keyword_filters(page: ReviewsPage, qtbot: Any) -> None:

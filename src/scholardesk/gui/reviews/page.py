@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -273,10 +274,19 @@ class ReviewsPage(Page):
         q = self.current_query()
         interval = self.current_interval()
         svc = self.svc
+        # The first load opens on the journal with the most articles rather than a mix of all
+        # of them: chosen inside the load, so the cards, label and combo show the same journal.
+        pick_largest = self.loaded_count == 0 and not q.journal
+        picked = self._picked_journal()
 
         def load(progress: Any) -> tuple[list[JournalInfo], Any, list[IntervalStats]]:
             journals = svc.journals()
-            view = svc.view(q, interval)
+            query = q
+            if pick_largest and journals:
+                query = replace(q, journal=journals[0].query)
+            elif picked and picked not in {info.query for info in journals}:
+                query = replace(q, journal="")  # the journal chosen is gone (deleted)
+            view = svc.view(query, interval)
             compare: list[IntervalStats] = []
             for info in journals[:30]:
                 compare.extend(svc.stats(info.query, interval, keyword=q.keyword))
@@ -302,14 +312,9 @@ class ReviewsPage(Page):
 
     def _loaded(self, result: tuple[list[JournalInfo], Any, list[IntervalStats]]) -> None:
         journals, view, compare = result
-        first = self.loaded_count == 0
         self.journals = journals
         self.view_data = view
-        self._fill_journals(journals)
-        if first and journals and not view.query.journal and not self.current_journal():
-            # open on the journal with the most articles rather than a mix of all of them
-            self.journal.setCurrentIndex(1)
-            self._reload = True
+        self._fill_journals(journals, view.query.journal)
         for s in view.stats:
             self.cards[s.interval].show_stats(s)
         interval = self.current_interval()
@@ -337,18 +342,36 @@ class ReviewsPage(Page):
                 "No articles yet: collect a journal's dates or import files."))
         self._finish_load()
 
-    def _fill_journals(self, journals: list[JournalInfo]) -> None:
+    def _picked_journal(self) -> str | None:
+        """The key of the journal chosen from the list ("" = all), None when text was typed."""
+        index = self.journal.currentIndex()
+        if index >= 0 and self.journal.itemText(index) == self.journal.currentText():
+            return str(self.journal.itemData(index) or "")
+        return None
+
+    def _fill_journals(self, journals: list[JournalInfo], shown: str = "") -> None:
+        """Refill the combo; a journal chosen from the list stays chosen while it exists,
+        otherwise the combo shows what was loaded (``shown``: its key, "" = all journals)."""
         text = self.journal.currentText()
+        picked = self._picked_journal()
         self.journal.blockSignals(True)
         self.journal.clear()
         self.journal.addItem(tr("All journals"), "")
         for info in journals:
             self.journal.addItem(f"{info.label} — {info.articles}", info.query)
-        index = self.journal.findText(text)
-        if index >= 0:
-            self.journal.setCurrentIndex(index)
+        if picked is not None:
+            index = self.journal.findData(shown)
+            if index < 0:
+                index = self.journal.findData(picked)
+            self.journal.setCurrentIndex(max(0, index))
         else:
-            self.journal.setEditText(text)
+            index = self.journal.findText(text)
+            if index >= 0:
+                self.journal.setCurrentIndex(index)
+            else:
+                self.journal.setEditText(text)
+        # a long name reads from its start, not scrolled to its end
+        self.journal.lineEdit().setCursorPosition(0)
         self.journal.blockSignals(False)
 
     def select_journal(self, query: str) -> None:
