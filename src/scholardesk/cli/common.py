@@ -12,7 +12,7 @@ from typing import Any
 
 from scholardesk.app import LaunchOptions, open_services, resolve_paths, start_logging
 from scholardesk.core.errors import Cancelled, ScholarDeskError, from_os_error
-from scholardesk.core.progress import Progress
+from scholardesk.core.progress import Progress, TerminalProgress
 from scholardesk.services.context import Services
 
 logger = logging.getLogger(__name__)
@@ -28,6 +28,7 @@ class CliContext:
         self._services: Services | None = None
         self._logging_started = False
         self.log_file_in_use = False
+        self._open_progress: list[Progress] = []
 
     def start_logging(self) -> None:
         if not self._logging_started:
@@ -42,8 +43,14 @@ class CliContext:
         return self._services
 
     def progress(self) -> Progress:
+        """The Progress every long command passes to its service: a bar on stderr when stderr
+        is a terminal (nothing when it is piped), a line per step with --verbose. Use it as
+        ``with ctx.progress() as progress:`` so the bar is gone before the result is printed;
+        any still open is closed when the command ends."""
         if not self.options.verbose:
-            return Progress()
+            bar = TerminalProgress(sys.stderr)
+            self._open_progress.append(bar)
+            return bar
 
         def echo(state: Any) -> None:
             total = f"/{state.total}" if state.total else ""
@@ -52,6 +59,9 @@ class CliContext:
         return Progress(echo)
 
     def close(self) -> None:
+        for bar in self._open_progress:
+            bar.close()
+        self._open_progress.clear()
         if self._services is not None:
             self._services.close()
 

@@ -129,9 +129,10 @@ def _print_report(data: dict[str, object], as_json: bool) -> None:
 
 
 def _import(ctx: CliContext, args: argparse.Namespace) -> int:
-    report = ctx.services.experiments.import_paths(
-        args.paths, args.experiment, args.template, args.model, progress=ctx.progress()
-    )
+    with ctx.progress() as progress:
+        report = ctx.services.experiments.import_paths(
+            args.paths, args.experiment, args.template, args.model, progress=progress
+        )
     _print_report(report.to_json(), args.json)
     return EXIT_FAILED if report.errors else EXIT_OK
 

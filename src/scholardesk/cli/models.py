@@ -127,10 +127,11 @@ def _inspect(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _run(ctx: CliContext, args: argparse.Namespace) -> int:
-    result = ctx.services.models.run(
-        args.model, inputs=args.input, provider=args.provider, text=args.text,
-        reference=args.reference, top_k=args.top, save=args.save, progress=ctx.progress(),
-    )
+    with ctx.progress() as progress:
+        result = ctx.services.models.run(
+            args.model, inputs=args.input, provider=args.provider, text=args.text,
+            reference=args.reference, top_k=args.top, save=args.save, progress=progress,
+        )
     if args.json:
         print_json(result.to_json())
         return EXIT_OK
@@ -160,10 +161,11 @@ def _bench(ctx: CliContext, args: argparse.Namespace) -> int:
         batches = parse_batches(args.batch)
     except ValueError as exc:
         raise InputError(f"--batch: {exc}.", "Give sizes like 1,8,32.") from exc
-    outcome = ctx.services.models.bench(
-        args.model, provider=args.provider, batches=batches, warmup=args.warmup,
-        runs=args.runs, save=args.save, progress=ctx.progress(),
-    )
+    with ctx.progress() as progress:
+        outcome = ctx.services.models.bench(
+            args.model, provider=args.provider, batches=batches, warmup=args.warmup,
+            runs=args.runs, save=args.save, progress=progress,
+        )
     rows = [r.to_json() for r in outcome.results]
     if args.json:
         print_json(rows[0] if len(rows) == 1 else rows)

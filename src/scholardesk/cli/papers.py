@@ -164,12 +164,14 @@ def _add(ctx: CliContext, args: argparse.Namespace) -> int:
     inputs = list(args.ids)
     if inputs == ["-"]:
         inputs = [sys.stdin.read()]
-    report = ctx.services.papers.add(inputs, ctx.progress(), enrich=not args.no_enrich)
+    with ctx.progress() as progress:
+        report = ctx.services.papers.add(inputs, progress, enrich=not args.no_enrich)
     return _print_report(report, args.json)
 
 
 def _import(ctx: CliContext, args: argparse.Namespace) -> int:
-    report = ctx.services.papers.import_files(args.files, ctx.progress())
+    with ctx.progress() as progress:
+        report = ctx.services.papers.import_files(args.files, progress)
     return _print_report(report, args.json)
 
 
@@ -235,9 +237,12 @@ def _delete(ctx: CliContext, args: argparse.Namespace) -> int:
 def _export(ctx: CliContext, args: argparse.Namespace) -> int:
     svc = ctx.services.papers
     if args.out is None:
-        sys.stdout.write(svc.export_text(args.format, _filter(args), ctx.progress()))
+        with ctx.progress() as progress:
+            text = svc.export_text(args.format, _filter(args), progress)
+        sys.stdout.write(text)
         return EXIT_OK
-    n = svc.export(args.format, args.out, _filter(args), ctx.progress(), bom=args.bom)
+    with ctx.progress() as progress:
+        n = svc.export(args.format, args.out, _filter(args), progress, bom=args.bom)
     print(tr("Exported {n} papers to {path}.", n=n, path=args.out), file=sys.stderr)
     return EXIT_OK
 
@@ -280,7 +285,8 @@ def _subscriptions(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _fetch_new(ctx: CliContext, args: argparse.Namespace) -> int:
-    report = ctx.services.papers.fetch_new(ctx.progress())
+    with ctx.progress() as progress:
+        report = ctx.services.papers.fetch_new(progress)
     return _print_report(report, args.json)
 
 

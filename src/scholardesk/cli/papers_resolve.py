@@ -69,7 +69,8 @@ def _resolve(ctx: CliContext, args: argparse.Namespace) -> int:
                          "e.g. `scholardesk papers resolve 12 15` or `--all`.")
     if not 0 <= args.min_confidence <= 1:
         raise InputError("--min-confidence is a number from 0 to 1.")
-    report = service.propose(None if args.all else args.ids, ctx.progress(), args.recheck)
+    with ctx.progress() as progress:
+        report = service.propose(None if args.all else args.ids, progress, args.recheck)
     applied = None
     if args.apply:
         applied = service.apply_confident([p.paper_id for p in report.proposals],

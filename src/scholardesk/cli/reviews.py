@@ -107,7 +107,8 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
 
 
 def _import(ctx: CliContext, args: argparse.Namespace) -> int:
-    report = ctx.services.reviews.import_files(args.files, args.journal, ctx.progress())
+    with ctx.progress() as progress:
+        report = ctx.services.reviews.import_files(args.files, args.journal, progress)
     # a file is refused when it, or a record in it, could not be imported: exit status 1
     refused = len({err.source for err in report.errors})
     if args.json:
@@ -123,8 +124,9 @@ def _import(ctx: CliContext, args: argparse.Namespace) -> int:
 
 def _import_submissions(ctx: CliContext, args: argparse.Namespace) -> int:
     svc = ctx.services.reviews
-    result = svc.remove_my_submissions() if args.remove else svc.import_my_submissions(
-        ctx.progress())
+    with ctx.progress() as progress:
+        result = svc.remove_my_submissions() if args.remove else svc.import_my_submissions(
+            progress)
     if args.json:
         print_json(result.to_json())
         return EXIT_FAILED if result.report.errors else EXIT_OK
@@ -147,10 +149,11 @@ def _import_submissions(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _collect(ctx: CliContext, args: argparse.Namespace) -> int:
-    result = ctx.services.reviews.collect(
-        args.journal, args.source, args.date_from or None, args.date_to or None,
-        args.max_articles, ctx.progress(),
-    )
+    with ctx.progress() as progress:
+        result = ctx.services.reviews.collect(
+            args.journal, args.source, args.date_from or None, args.date_to or None,
+            args.max_articles, progress,
+        )
     if args.json:
         print_json(result.to_json())
     else:

@@ -294,7 +294,8 @@ def _export(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _import_file(ctx: CliContext, args: argparse.Namespace) -> int:
-    report = ctx.services.submissions.import_file(args.file, ctx.progress())
+    with ctx.progress() as progress:
+        report = ctx.services.submissions.import_file(args.file, progress)
     if args.json:
         print_json(report.to_json())
     else:

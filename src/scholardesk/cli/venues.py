@@ -150,11 +150,15 @@ def _ccf_report(report: CcfImportReport, as_json: bool) -> int:
 
 
 def _import_ccf(ctx: CliContext, args: argparse.Namespace) -> int:
-    return _ccf_report(ctx.services.venues.import_ccf(args.file, ctx.progress()), args.json)
+    with ctx.progress() as progress:
+        report = ctx.services.venues.import_ccf(args.file, progress)
+    return _ccf_report(report, args.json)
 
 
 def _download_ccf(ctx: CliContext, args: argparse.Namespace) -> int:
-    return _ccf_report(ctx.services.venues.download_ccf(args.url, ctx.progress()), args.json)
+    with ctx.progress() as progress:
+        report = ctx.services.venues.download_ccf(args.url, progress)
+    return _ccf_report(report, args.json)
 
 
 def _export_ccf(ctx: CliContext, args: argparse.Namespace) -> int:
@@ -229,7 +233,8 @@ def _list(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _sync(ctx: CliContext, args: argparse.Namespace) -> int:
-    report = ctx.services.venues.sync_deadlines(args.source, ctx.progress())
+    with ctx.progress() as progress:
+        report = ctx.services.venues.sync_deadlines(args.source, progress)
     return _report(report, args.json)
 
 
@@ -269,7 +274,9 @@ def _deadlines(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _metrics_import(ctx: CliContext, args: argparse.Namespace) -> int:
-    return _report(ctx.services.venues.import_metrics(args.file, ctx.progress()), args.json)
+    with ctx.progress() as progress:
+        report = ctx.services.venues.import_metrics(args.file, progress)
+    return _report(report, args.json)
 
 
 def _venue(ctx: CliContext, name: str):  # type: ignore[no-untyped-def]
@@ -365,12 +372,15 @@ def _lists_report(report: ListsImportReport, as_json: bool) -> int:
 
 
 def _import_lists(ctx: CliContext, args: argparse.Namespace) -> int:
-    report = ctx.services.venues.import_lists(args.paths, ctx.progress(), force=args.force)
+    with ctx.progress() as progress:
+        report = ctx.services.venues.import_lists(args.paths, progress, force=args.force)
     return _lists_report(report, args.json)
 
 
 def _update_lists(ctx: CliContext, args: argparse.Namespace) -> int:
-    return _lists_report(ctx.services.venues.update_lists(ctx.progress()), args.json)
+    with ctx.progress() as progress:
+        report = ctx.services.venues.update_lists(progress)
+    return _lists_report(report, args.json)
 
 
 def _ccf_changes(ctx: CliContext, args: argparse.Namespace) -> int:
