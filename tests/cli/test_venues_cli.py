@@ -85,16 +85,19 @@ def test_deadlines_sync_list_and_ics(lib: Path, capsys: pytest.CaptureFixture[st
                        str(real_fixture("ccfddl")), "--json")
     assert code == 0 and report["errors"] == [] and report["imported"] > 90
     ics = tmp_path / "deadlines.ics"
-    code, rows = run(capsys, lib, "deadlines", "--after", "2025-05-01", "--json", "--ics", str(ics))
+    code, rows = run(capsys, lib, "deadlines", "--after", "2025-05-01", "--json", "--ics", str(ics),
+                     "--tz", "Asia/Shanghai")
     assert code == 0
     nips = [r for r in rows if r["venue"] == "NeurIPS" and r["year"] == 2025]
     assert nips == [
         {"venue": "NeurIPS", "year": 2025, "kind": "abstract",
          "deadline_utc": "2025-05-12T11:59:59Z", "timezone": "AoE",
-         "local": "2025-05-11 23:59:59", "link": "https://neurips.cc/Conferences/2025", "ccf": "A"},
+         "local": "2025-05-11 23:59:59", "link": "https://neurips.cc/Conferences/2025", "ccf": "A",
+         "your_time": "2025-05-12T19:59:59+08:00", "your_timezone": "Asia/Shanghai"},
         {"venue": "NeurIPS", "year": 2025, "kind": "paper",
          "deadline_utc": "2025-05-16T11:59:59Z", "timezone": "AoE",
-         "local": "2025-05-15 23:59:59", "link": "https://neurips.cc/Conferences/2025", "ccf": "A"},
+         "local": "2025-05-15 23:59:59", "link": "https://neurips.cc/Conferences/2025", "ccf": "A",
+         "your_time": "2025-05-16T19:59:59+08:00", "your_timezone": "Asia/Shanghai"},
     ]
     vldb = next(r for r in rows if r["venue"] == "VLDB")
     assert vldb["timezone"] == "PT"
@@ -103,6 +106,36 @@ def test_deadlines_sync_list_and_ics(lib: Path, capsys: pytest.CaptureFixture[st
     assert "DTSTART:20250516T115959Z" in text
     code, only = run(capsys, lib, "deadlines", "--after", "2025-05-01", "--venue", "NIPS", "--json")
     assert {r["venue"] for r in only} == {"NeurIPS"}
+
+
+def test_deadlines_in_the_users_time_zone(lib: Path, capsys: pytest.CaptureFixture[str],
+                                          real_fixture: Callable[[str], Path],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    run(capsys, lib, "sync-deadlines", "--from", str(real_fixture("ccfddl")), "--json")
+    args = ("deadlines", "--after", "2025-05-01", "--venue", "NeurIPS")
+    code, text = run(capsys, lib, *args, "--tz", "America/Los_Angeles")
+    assert code == 0
+    paper = next(line for line in text.splitlines() if "NeurIPS 2025  paper" in line)
+    # UTC, then the same moment in Los Angeles (daylight time in May), then the venue's own
+    assert paper.startswith("2025-05-16 11:59 UTC  2025-05-16 04:59 PDT (America/Los_Angeles)")
+    assert paper.endswith("(2025-05-15 23:59:59 AoE)")
+    code, text = run(capsys, lib, *args, "--tz", "Asia/Shanghai")
+    assert "2025-05-16 11:59 UTC  2025-05-16 19:59 CST (Asia/Shanghai)" in text
+
+    code, rows = run(capsys, lib, *args, "--tz", "America/Los_Angeles", "--json")
+    paper_row = next(r for r in rows if r["year"] == 2025 and r["kind"] == "paper")
+    assert paper_row["deadline_utc"] == "2025-05-16T11:59:59Z"
+    assert paper_row["your_time"] == "2025-05-16T04:59:59-07:00"
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")  # the system's zone is the default
+    code, rows = run(capsys, lib, *args, "--json")
+    assert {r["your_timezone"] for r in rows} == {"Asia/Shanghai"}
+    assert next(r for r in rows if r["year"] == 2025 and r["kind"] == "paper")["your_time"] == (
+        "2025-05-16T19:59:59+08:00")
+
+    code = main(["--home", str(lib), "venues", "deadlines", "--tz", "Mars/Olympus"])
+    assert code == 2
+    assert "'Mars/Olympus' is not a time zone" in capsys.readouterr().err
 
 
 def test_metrics(lib: Path, capsys: pytest.CaptureFixture[str]) -> None:

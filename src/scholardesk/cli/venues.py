@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,6 +70,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     dls.add_argument("--after", metavar="YYYY-MM-DD", help="deadlines from this day (UTC)")
     dls.add_argument("--venue", action="append", default=[], help="only this venue (repeatable)")
     dls.add_argument("--ics", type=Path, metavar="FILE", help="also write an iCalendar file")
+    dls.add_argument("--tz", metavar="AREA/CITY",
+                     help="show deadlines in this time zone (default: the system's)")
     add_json_flag(dls)
     dls.set_defaults(handler=_deadlines)
 
@@ -245,7 +247,45 @@ def _parse_day(text: str) -> datetime:
         raise InputError(f"{text!r} is not a date.", "Write it as YYYY-MM-DD.") from exc
 
 
+def _user_zone(name: str | None) -> tuple[tzinfo, str]:
+    """The zone deadlines are shown in, and its name: ``--tz`` (an IANA name such as
+    Asia/Shanghai), else the system's (its IANA name when the system says it)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if name:
+        try:
+            return ZoneInfo(name), name
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise InputError(tr("{name!r} is not a time zone.", name=name),
+                             tr("Give an IANA name such as Asia/Shanghai or Europe/Berlin."),
+                             ) from exc
+    system = _system_zone_name()
+    if system:
+        try:
+            return ZoneInfo(system), system
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    local = datetime.now().astimezone().tzinfo or UTC
+    return local, datetime.now(local).strftime("%Z")
+
+
+def _system_zone_name() -> str:
+    """The system time zone's IANA name: $TZ, else where /etc/localtime points."""
+    import os
+
+    tz = os.environ.get("TZ", "").lstrip(":")
+    if tz and "/" in tz and not tz.startswith("/"):
+        return tz
+    try:
+        target = os.path.realpath("/etc/localtime")
+    except OSError:
+        return ""
+    marker = "zoneinfo/"
+    return target.split(marker, 1)[1] if marker in target else ""
+
+
 def _deadlines(ctx: CliContext, args: argparse.Namespace) -> int:
+    zone, zone_name = _user_zone(args.tz)
     svc = ctx.services.venues
     after = _parse_day(args.after) if args.after else datetime.now(UTC)
     venue_ids = None
@@ -262,14 +302,23 @@ def _deadlines(ctx: CliContext, args: argparse.Namespace) -> int:
         print(tr("Wrote {n} deadlines to {path}.", n=n, path=args.ics), file=sys.stderr)
     if args.json:
         print_json([
-            {k: v for k, v in r.to_json().items()
-             if k in ("venue", "year", "kind", "deadline_utc", "timezone", "local", "link", "ccf")}
+            {**{k: v for k, v in r.to_json().items()
+                if k in ("venue", "year", "kind", "deadline_utc", "timezone", "local", "link",
+                         "ccf")},
+             # the same moment in the user's zone (ISO 8601 with its offset)
+             "your_time": r.deadline_utc.astimezone(zone).isoformat() if r.deadline_utc else None,
+             "your_timezone": zone_name}
             for r in rows
         ])
     else:
         for r in rows:
-            when = r.deadline_utc.strftime("%Y-%m-%d %H:%M UTC") if r.deadline_utc else "TBD"
-            print(f"{when}  {r.venue} {r.year}  {r.kind:8}  ({r.local_text} {r.timezone})")
+            if r.deadline_utc:
+                when = r.deadline_utc.strftime("%Y-%m-%d %H:%M UTC")
+                yours = r.deadline_utc.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+            else:
+                when = yours = tr("TBD")
+            print(f"{when}  {yours} ({zone_name})  {r.venue} {r.year}  {r.kind:8}  "
+                  f"({r.local_text} {r.timezone})")
     return EXIT_OK
 
 
