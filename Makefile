@@ -6,22 +6,41 @@ PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test bench lint screenshots clean
+.PHONY: run install test bench bench-startup lint screenshots clean
+
+# pip without --quiet: it says what it downloads and installs, with a bar for large downloads.
+PIP_SHOW := --progress-bar on --no-input --disable-pip-version-check
 
 $(PY):
+	@echo "==> Creating the virtual environment in $(VENV)/ (once)"
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
+	@echo "==> Updating pip in $(VENV)/"
+	$(PIP) install $(PIP_SHOW) --upgrade pip
 
 $(STAMP): pyproject.toml | $(PY)
-	$(PIP) install --quiet -e .
+	@echo "==> Installing ScholarDesk and its dependencies into $(VENV)/ (first time: a few minutes)"
+	$(PIP) install $(PIP_SHOW) -e .
 	touch $@
+	@echo "==> Installed. Run it any time as $(VENV)/bin/scholardesk (or 'make install' to put scholardesk on your PATH)"
 
 $(TEST_STAMP): pyproject.toml | $(PY)
-	$(PIP) install --quiet -e ".[test]"
+	@echo "==> Installing ScholarDesk with the test tools into $(VENV)/"
+	$(PIP) install $(PIP_SHOW) -e ".[test]"
 	touch $@ $(STAMP)
 
 run: $(STAMP)
+	@echo "==> Opening the ScholarDesk window ($(VENV)/bin/scholardesk)"
 	$(VENV)/bin/scholardesk
+
+# `scholardesk` on your PATH: a small launcher in ~/.local/bin that runs this checkout's
+# environment (like pipx: nothing is installed into the system Python).
+BIN_DIR ?= $(HOME)/.local/bin
+install: $(STAMP)
+	@echo "==> Linking $(BIN_DIR)/scholardesk to $(abspath $(VENV))/bin/scholardesk"
+	mkdir -p $(BIN_DIR)
+	ln -sf $(abspath $(VENV))/bin/scholardesk $(BIN_DIR)/scholardesk
+	@case ":$$PATH:" in *":$(BIN_DIR):"*) echo "==> Done: run 'scholardesk'";; \
+	  *) echo "==> Done. $(BIN_DIR) is not on your PATH yet: add 'export PATH=\"$(BIN_DIR):\$$PATH\"' to ~/.bashrc, or run $(BIN_DIR)/scholardesk";; esac
 
 test: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
