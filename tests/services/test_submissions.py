@@ -182,8 +182,7 @@ def test_sample_loads_and_deletes_without_touching_user_data(
     svc.load_sample()
     rows = svc.summaries()
     assert len(rows) == 14  # 13 sample submissions (seed lines 109, 8225, 8226) + mine
-    stuck = [r for r in rows if r.stuck]
-    assert [r.submission.venue for r in stuck] == ["Robotics and Autonomous Systems"]
+    assert [r for r in rows if r.stuck] == []  # every sample history is closed: no false alert
     assert svc.completed_timelines() == []  # samples never feed review-time statistics
     assert svc.delete_sample() == 13
     assert [s.id for s in svc.all()] == [mine.id]

@@ -44,10 +44,37 @@ def _venues(p: SubmissionsPage) -> list[str]:
     return [p.proxy.index(r, 0).data() for r in range(p.proxy.rowCount())]
 
 
-def test_loads_sample_highlights_stuck_and_sorts_by_days(page: SubmissionsPage) -> None:
+def test_the_sample_raises_no_stuck_alert_today_or_years_later(
+    page: SubmissionsPage, services: Services
+) -> None:
     assert page.proxy.rowCount() == 13
+    assert page.stuck_label.isHidden()
+    assert all(r.stuck is None for r in page.rows)
+    # every sample history is closed: no "862 d Under Review" that grows with the calendar
+    assert services.submissions.stuck(dt.date.today() + dt.timedelta(days=3 * 365)) == []
+    titles = {r.submission.title for r in page.rows}
+    assert titles == {
+        "Sample: accepted after one major revision",
+        "Sample: eight venues to publication",
+        "Sample: three desk rejections, then accepted",
+    }
+    assert not any("seed" in t for t in titles)
+
+
+def test_a_stuck_manuscript_is_highlighted_selected_and_sorts_by_days(
+    page: SubmissionsPage, services: Services, qtbot: Any
+) -> None:
+    services.submissions.import_text(
+        "2024-07-01 submitted to journal / 2024-07-03 with editor / 2024-07-20 under review",
+        "Pattern Recognition", "My stuck manuscript",
+    )
+    page = SubmissionsPage(services)  # opened afresh: the stuck one is selected first
+    qtbot.addWidget(page)
+    page.resize(1200, 800)
+    page.show()
+    qtbot.waitUntil(lambda: page.loaded_count >= 1, timeout=10_000)
     assert page.stuck_label.isVisible()
-    assert "Robotics and Autonomous Systems (Under Review, 172 d)" in page.stuck_label.text()
+    assert "Pattern Recognition (Under Review, 174 d)" in page.stuck_label.text()
     assert page.notice.isHidden()
     # the stuck manuscript is selected first and its row is highlighted
     current = page.current()
@@ -55,15 +82,45 @@ def test_loads_sample_highlights_stuck_and_sorts_by_days(page: SubmissionsPage) 
     row = page.model.row_of(current.submission.id)
     assert page.model.index(row, 0).data(Qt.ItemDataRole.BackgroundRole) == STUCK_BACKGROUND
     page.table.sortByColumn(DAYS_COLUMN, Qt.SortOrder.DescendingOrder)
-    assert page.proxy.index(0, DAYS_COLUMN).data() == "172"
-    assert page.proxy.index(0, 0).data() == "↳ Robotics and Autonomous Systems"
+    assert page.proxy.index(0, DAYS_COLUMN).data() == "174"
+    assert page.proxy.index(0, 0).data() == "Pattern Recognition"
+
+
+def test_selecting_a_chained_submission_shows_its_journey_and_chart(
+    page: SubmissionsPage, qtbot: Any
+) -> None:
+    page.filter.setText("desk rejections")
+    last = page.proxy.rowCount() - 1
+    assert page.proxy.index(last, 0).data() == "↳ Robotics and Autonomous Systems"
+    page.table.setCurrentIndex(page.proxy.index(last, 0))
     # chart: one bar per stage span of the selected manuscript
     assert [s.stage for s in page.chart.spans] == [
         Stage.SUBMITTED, Stage.WITH_EDITOR, Stage.UNDER_REVIEW, Stage.MAJOR_REVISION,
-        Stage.REVISION_SUBMITTED, Stage.UNDER_REVIEW,
+        Stage.REVISION_SUBMITTED, Stage.UNDER_REVIEW, Stage.REVIEWS_COMPLETED, Stage.ACCEPTED,
     ]  # fmt: skip
     assert "IEEE Sensors Journal (Desk Rejected)" in page.journey.text()
-    assert page.events.rowCount() == 6
+    assert page.events.rowCount() == 8
+
+
+def test_the_paste_dialog_starts_empty_and_offers_the_selected_submission(
+    page: SubmissionsPage, qtbot: Any
+) -> None:
+    page.table.setCurrentIndex(page.proxy.index(0, 0))
+    current = page.current()
+    assert current is not None
+    dlg = page.paste_dialog()
+    qtbot.addWidget(dlg)
+    assert dlg.venue.text() == "" and dlg.title_edit.text() == ""
+    assert not dlg.add_to_selected.isChecked()
+    assert not dlg.add_to_selected.isHidden()
+    assert current.submission.venue in dlg.add_to_selected.text()
+    dlg.add_to_selected.setChecked(True)
+    assert dlg.venue.text() == current.submission.venue
+    assert dlg.title_edit.text() == current.submission.title
+    dlg.add_to_selected.setChecked(False)
+    assert dlg.venue.text() == "" and dlg.title_edit.text() == ""
+    # with nothing selected there is nothing to offer
+    assert PasteHistoryDialog(page).add_to_selected.isHidden()
 
 
 def test_filter_and_select_shows_the_timeline(page: SubmissionsPage, qtbot: Any) -> None:
@@ -71,7 +128,7 @@ def test_filter_and_select_shows_the_timeline(page: SubmissionsPage, qtbot: Any)
     assert _venues(page) == ["↳ Journal of Marine Science and Engineering"]
     page.table.setCurrentIndex(page.proxy.index(0, 0))
     assert "Journal of Marine Science and Engineering" in page.heading.text()
-    assert "3 review round(s)" in page.stats.text()
+    assert "3 review rounds" in page.stats.text()
     assert "revisions took 4, 1 days" in page.stats.text()
     assert page.chart.spans[-1].stage is Stage.PUBLISHED
     page.filter.setText("Information Sciences")

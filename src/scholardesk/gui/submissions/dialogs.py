@@ -59,17 +59,33 @@ class PasteRequest:
 class PasteHistoryDialog(QDialog):
     """Paste a status history; see what was read and which lines were not, before importing."""
 
-    def __init__(self, parent: QWidget | None = None, venue: str = "", title: str = "") -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        venue: str = "",
+        title: str = "",
+        selected: Submission | None = None,
+    ) -> None:
+        """Starts empty; ``selected`` (the submission selected on the page) is offered as an
+        explicit choice, "Add to the selected submission", never filled in unasked."""
         super().__init__(parent)
         self.setWindowTitle(tr("Paste a status history"))
         self.resize(820, 620)
         self.parsed: ParsedHistory = parse_history("")
         self.request: PasteRequest | None = None
+        self.selected = selected
 
         self.venue = QLineEdit(venue)
         self.venue.setPlaceholderText(tr("Journal or conference (or 'Venue: NAME' lines in the text)"))
         self.title_edit = QLineEdit(title)
         self.title_edit.setPlaceholderText(tr("Manuscript title"))
+        self.add_to_selected = QCheckBox()
+        self.add_to_selected.setVisible(selected is not None)
+        if selected is not None:
+            self.add_to_selected.setText(tr(
+                "Add to the selected submission: {venue} — {title}",
+                venue=selected.venue, title=selected.title or tr("(untitled)")))
+        self.add_to_selected.toggled.connect(self._use_selected)
         self.text = QPlainTextEdit()
         self.text.setPlaceholderText(
             tr("One event per line, or separated by '/', e.g.")
@@ -86,6 +102,8 @@ class PasteHistoryDialog(QDialog):
         self.problems.setMaximumHeight(130)
 
         form = QFormLayout()
+        if selected is not None:
+            form.addRow("", self.add_to_selected)
         form.addRow(tr("Venue"), self.venue)
         form.addRow(tr("Title"), self.title_edit)
         layout = QVBoxLayout(self)
@@ -110,6 +128,13 @@ class PasteHistoryDialog(QDialog):
         self._timer.timeout.connect(self.update_preview)
         self.text.textChanged.connect(self._timer.start)
         self.update_preview()
+
+    def _use_selected(self, on: bool) -> None:
+        sub = self.selected
+        self.venue.setText(sub.venue if on and sub is not None else "")
+        self.title_edit.setText(sub.title if on and sub is not None else "")
+        self.venue.setReadOnly(on)
+        self.title_edit.setReadOnly(on)
 
     def update_preview(self) -> None:
         # parsing a pasted note is pure and takes microseconds: fine on the GUI thread

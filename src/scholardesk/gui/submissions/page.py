@@ -298,12 +298,13 @@ class SubmissionsPage(Page):
 
     # --- actions -------------------------------------------------------------------------
 
-    def paste_history(self, dialog: PasteHistoryDialog | None = None) -> None:
+    def paste_dialog(self) -> PasteHistoryDialog:
+        """An empty paste dialog that offers the selected submission as an explicit choice."""
         current = self.current()
-        dlg = dialog or PasteHistoryDialog(self)
-        if current is not None and dialog is None and current.timeline.is_open:
-            dlg.venue.setText(current.submission.venue)
-            dlg.title_edit.setText(current.submission.title)
+        return PasteHistoryDialog(self, selected=current.submission if current else None)
+
+    def paste_history(self, dialog: PasteHistoryDialog | None = None) -> None:
+        dlg = dialog or self.paste_dialog()
         if dialog is None and dlg.exec() != PasteHistoryDialog.DialogCode.Accepted:
             return
         if dlg.request is not None:
