@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from scholardesk.core.i18n import tr
 from scholardesk.domain.models import PROVIDER_CHOICES, ModelArtifact, ModelInfo
 from scholardesk.gui.models.panels import BenchPanel, DemoPanel, InspectorPanel
-from scholardesk.gui.models.table_model import ModelsTableModel
+from scholardesk.gui.models.table_model import ModelsProxyModel, ModelsTableModel
 from scholardesk.gui.page_base import Page
 from scholardesk.gui.tasks import Task
 from scholardesk.services.context import Services
@@ -80,7 +80,7 @@ class ModelsPage(Page):
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.table_model = ModelsTableModel()
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = ModelsProxyModel(self)
         self.proxy.setSourceModel(self.table_model)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)

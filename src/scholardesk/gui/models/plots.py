@@ -106,7 +106,8 @@ class BenchPlot:
         self.plot = self.widget.getPlotItem()
         self.plot.setLabel("left", tr("Latency (ms)"))
         self.plot.setLabel("bottom", tr("Batch size"))
-        self.plot.addLegend(offset=(10, 5))
+        # One row in the top-right corner, above the bars (set_results leaves room for it).
+        self.legend = self.plot.addLegend(offset=(-10, 5), colCount=3)
         self.bars = {
             "p50": pg.BarGraphItem(x=[], height=[], width=0.25, brush=BLUE, name="p50"),
             "p90": pg.BarGraphItem(x=[], height=[], width=0.25, brush=ORANGE, name="p90"),
@@ -114,6 +115,8 @@ class BenchPlot:
         }
         for bar in self.bars.values():
             self.plot.addItem(bar)
+        self._top = 0.0
+        self.plot.getViewBox().sigResized.connect(self._fit_height)
 
     def set_results(self, results: Sequence[BenchResult]) -> None:
         xs = np.arange(len(results), dtype=float)
@@ -121,6 +124,18 @@ class BenchPlot:
             heights = [getattr(r, f"{key}_ms") for r in results]
             bar.setOpts(x=xs + offset, height=heights, width=0.25)
         self.plot.getAxis("bottom").setTicks([[(float(x), str(r.batch)) for x, r in zip(xs, results, strict=True)]])
-        top = max((r.p99_ms for r in results), default=1.0)
+        self._top = max((r.p99_ms for r in results), default=1.0) or 1.0
         self.plot.setXRange(-0.6, max(len(results) - 0.4, 0.6), padding=0)
-        self.plot.setYRange(0, top * 1.1, padding=0)
+        self._fit_height()
+
+    def _fit_height(self, *_args: object) -> None:
+        if self._top > 0:
+            self.plot.setYRange(0, self._top * self._headroom(), padding=0)
+
+    def _headroom(self) -> float:
+        """How far above the tallest bar the y axis goes so that the legend never covers a bar."""
+        view_height = self.plot.getViewBox().height()
+        legend_height = self.legend.boundingRect().height() + 10  # its offset and a margin
+        if view_height <= legend_height * 2:
+            return 2.0
+        return max(1.1, view_height / (view_height - legend_height))

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 
 from scholardesk.core.i18n import tr
 from scholardesk.domain.models import ModelArtifact
@@ -80,3 +86,25 @@ class ModelsTableModel(QAbstractTableModel):
             if m.id == model_id:
                 return i
         return -1
+
+
+class ModelsProxyModel(QSortFilterProxyModel):
+    """Sorts and filters the table; the user's own models always list before the demos."""
+
+    def lessThan(
+        self, left: QModelIndex | QPersistentModelIndex, right: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        source = self.sourceModel()
+        a = source.model_at(left.row()) if isinstance(source, ModelsTableModel) else None
+        b = source.model_at(right.row()) if isinstance(source, ModelsTableModel) else None
+        if a is not None and b is not None and a.is_sample != b.is_sample:
+            # Whatever the sort order, a demo sorts after the user's models.
+            descending = self.sortOrder() == Qt.SortOrder.DescendingOrder
+            return a.is_sample if descending else b.is_sample
+        if a is not None and b is not None and left.column() == right.column():
+            column = ModelsTableModel.COLUMNS[left.column()]
+            if column == "parameters":
+                return a.parameters < b.parameters
+            if column == "size":
+                return a.size_bytes < b.size_bytes
+        return super().lessThan(left, right)
