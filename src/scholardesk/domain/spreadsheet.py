@@ -15,7 +15,6 @@ Excel on a Chinese (or any non-UTF-8) Windows opens it right; ``bom=False`` (the
 from __future__ import annotations
 
 import csv
-import io
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -63,12 +62,28 @@ def safe_row(row: Iterable[Any]) -> list[Any]:
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Iterable[Any]], lineterminator: str = "\n") -> str:
-    """A CSV document (no BOM: add it when writing the file) with every cell escaped."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator=lineterminator)
+    """A CSV document (no BOM: add it when writing the file) with every cell escaped.
+
+    A cell holding a line break of either kind is quoted whatever ``lineterminator`` is (with
+    ``"\n"`` alone, the csv module leaves a bare ``\r`` unquoted, and readers start a new row,
+    beginning with whatever follows it, there)."""
+    out = _Rows(lineterminator)
+    writer = csv.writer(out, lineterminator="\r\n")  # quotes every cell with \r or \n
     writer.writerow(safe_row(header))
     writer.writerows(safe_row(r) for r in rows)
-    return buf.getvalue()
+    return "".join(out.parts)
+
+
+class _Rows:
+    """A file for csv.writer (one write per row): each row's ``\r\n`` becomes ``end``."""
+
+    def __init__(self, end: str) -> None:
+        self.end = end
+        self.parts: list[str] = []
+
+    def write(self, row: str) -> int:
+        self.parts.append(row[:-2] + self.end)
+        return len(row)
 
 
 def csv_encoding(bom: bool = True) -> str:

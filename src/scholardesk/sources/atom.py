@@ -149,7 +149,7 @@ def read_atom_file(path: Path) -> AtomFeed:
     if stripped.startswith(b"{"):
         try:
             wrapper = json.loads(raw)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
             return AtomFeed(errors=[RecordError(str(path), "file", f"not valid JSON: {exc}")])
         body = wrapper.get("body") if isinstance(wrapper, dict) else None
         if not isinstance(body, str):

@@ -107,7 +107,10 @@ class HttpResponse:
     def json(self) -> object:
         import json
 
-        return json.loads(self.body)
+        try:
+            return json.loads(self.body)
+        except RecursionError as exc:  # a nesting bomb reads as bad JSON, like any other
+            raise ValueError("the JSON nests too deeply") from exc
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:

@@ -76,7 +76,7 @@ def read_papers_json(path: Path) -> tuple[list[JsonPaper], list[RecordError]]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise InputError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
         return [], [RecordError(str(path), "file", f"not valid JSON: {exc}")]
     items = data.get("papers") if isinstance(data, dict) else data
     if not isinstance(items, list):

@@ -181,6 +181,17 @@ def read_list(path: Path) -> RankList:
 
 def parse_list(data: bytes, source: str) -> RankList:
     """One rank-list CSV (bytes as stored): its kind, year, rows and refused values."""
+    try:
+        return _parse_list(data, source)
+    except csv.Error as exc:  # e.g. one cell over the csv module's 128 KB field limit
+        raise InputError(
+            f"{source} cannot be read as CSV ({exc}).",
+            "A cell is far longer than a table cell can be, or a quote is never closed; "
+            "save the list again as CSV.",
+        ) from exc
+
+
+def _parse_list(data: bytes, source: str) -> RankList:
     text = _decode(data, source)
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)

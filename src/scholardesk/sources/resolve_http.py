@@ -15,7 +15,7 @@ from scholardesk.sources.http import HttpResponse, PoliteClient
 def _parse(resp: HttpResponse) -> Any:
     try:
         return json.loads(resp.body)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
         raise ValueError(f"not JSON: {resp.body[:80]!r}") from exc
 
 

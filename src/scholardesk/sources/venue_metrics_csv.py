@@ -57,7 +57,8 @@ class MetricRecord:
 
 def _reader(path: Path) -> csv.DictReader[str]:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with path.open(encoding="utf-8-sig", newline="") as fh:  # a quoted \r stays a \r
+            text = fh.read()
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path} cannot be read: {exc}", "Save the file as UTF-8 CSV.") from exc
     reader = csv.DictReader(io.StringIO(text))
@@ -74,8 +75,22 @@ def _getter(row: dict[str, str | None]) -> Callable[[str], str]:
     return get
 
 
+def _csv_error(path: Path, exc: csv.Error) -> InputError:
+    return InputError(
+        f"{path} cannot be read as CSV ({exc}).",
+        "A cell is far longer than a table cell can be, or a quote is never closed; "
+        "save the table again as CSV.",
+    )
+
+
 def read_metrics(path: Path) -> tuple[list[MetricRecord], list[RecordError]]:
-    path = Path(path)
+    try:
+        return _read_metrics(Path(path))
+    except csv.Error as exc:  # e.g. one cell over the csv module's 128 KB field limit
+        raise _csv_error(Path(path), exc) from exc
+
+
+def _read_metrics(path: Path) -> tuple[list[MetricRecord], list[RecordError]]:
     reader = _reader(path)
     missing = [c for c in METRIC_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
@@ -121,7 +136,13 @@ def read_metrics(path: Path) -> tuple[list[MetricRecord], list[RecordError]]:
 
 
 def read_catalogue(path: Path) -> tuple[list[CcfEntry], list[RecordError]]:
-    path = Path(path)
+    try:
+        return _read_catalogue(Path(path))
+    except csv.Error as exc:
+        raise _csv_error(Path(path), exc) from exc
+
+
+def _read_catalogue(path: Path) -> tuple[list[CcfEntry], list[RecordError]]:
     reader = _reader(path)
     missing = [c for c in ("kind", "category", "rank", "name") if c not in (reader.fieldnames or [])]
     if missing:

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scholardesk.core.errors import InputError
 from scholardesk.domain.experiments import (
     SOURCES,
     NewRun,
@@ -227,6 +228,17 @@ def rows_to_runs(
 
 
 def parse_csv(path: Path, experiment: str | None = None) -> ParsedSource:
+    try:
+        return _parse_csv(path, experiment)
+    except csv.Error as exc:  # e.g. one cell over the csv module's 128 KB field limit
+        raise InputError(
+            f"{path} cannot be read as CSV ({exc}).",
+            "A cell is far longer than a table cell can be, or a quote is never closed; "
+            "save the table again as CSV.",
+        ) from exc
+
+
+def _parse_csv(path: Path, experiment: str | None) -> ParsedSource:
     text = path.read_text(encoding="utf-8-sig")
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
@@ -255,6 +267,10 @@ def parse_json(path: Path, experiment: str | None = None) -> ParsedSource:
     except json.JSONDecodeError as exc:
         return ParsedSource(
             str(path), file_hash(path), "json", (), ((f"line {exc.lineno}", f"not valid JSON: {exc.msg}"),)
+        )
+    except RecursionError:  # a nesting bomb: refused like any unreadable JSON
+        return ParsedSource(
+            str(path), file_hash(path), "json", (), (("top level", "not valid JSON: it nests too deeply"),)
         )
     exp = experiment
     if isinstance(data, dict):

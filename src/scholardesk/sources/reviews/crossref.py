@@ -53,7 +53,7 @@ def _add_free_text(dates: dict[str, list[dt.date]], text: str) -> None:
 def load_json(data: bytes, source: str) -> Any:
     try:
         return json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
         raise InputError(
             f"{source} is not valid JSON ({exc}).",
             "The file may be truncated; download it again.",

@@ -56,6 +56,19 @@ def parse_csv(
 ) -> tuple[list[tuple[int, ArticleHistory]], list[tuple[int, str]]]:
     """(line, record) for each good row and (line, message) for each bad one."""
     try:
+        return _parse_csv(data, source)
+    except csv.Error as exc:  # e.g. one cell over the csv module's 128 KB field limit
+        raise InputError(
+            f"{source} cannot be read as CSV ({exc}).",
+            "A cell is far longer than a table cell can be, or a quote is never closed; "
+            "save the table again as CSV.",
+        ) from exc
+
+
+def _parse_csv(
+    data: bytes, source: str
+) -> tuple[list[tuple[int, ArticleHistory]], list[tuple[int, str]]]:
+    try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("gb18030", errors="replace")
