@@ -40,7 +40,14 @@ from scholardesk.gui.experiments.table_models import (
     RunsModel,
 )
 from scholardesk.gui.page_base import Page
-from scholardesk.gui.plots import CurvePlot, curve_items, draw_bars, draw_scatter, export_plot
+from scholardesk.gui.plots import (
+    CurvePlot,
+    curve_items,
+    draw_bars,
+    draw_scatter,
+    export_plot,
+    reset_plot,
+)
 from scholardesk.gui.tasks import Task
 from scholardesk.services.context import Services
 
@@ -312,11 +319,7 @@ class ExperimentsPage(Page):
         _refill(self.x_axis, xs, prefer=("latency", "param:params", "params"))
 
     def _reset_plot(self) -> None:
-        self.plot.clear()
-        if self.plot.legend is not None:
-            self.plot.legend.clear()
-        self.plot.setLogMode(x=False, y=False)
-        self.plot.getAxis("bottom").setTicks(None)
+        reset_plot(self.plot)  # no "step" axis or curve ticks left over for the next kind
         self.curve_plot = None
 
     def redraw(self) -> None:
@@ -345,7 +348,14 @@ class ExperimentsPage(Page):
             Task(points).on_success(
                 lambda pts: draw_scatter(self.plot, pts, x_key, metric, True, hib)
             ).start()
-        self.plot.setLogMode(y=self.log_y.isChecked())
+        self._apply_log()
+
+    def _apply_log(self) -> None:
+        on = self.log_y.isChecked()
+        if self.kind.currentData() == "bar":
+            self.plot.setLogMode(x=on, y=False)  # horizontal bars: the values run along x
+        else:
+            self.plot.setLogMode(x=False, y=on)
 
     def _load_curves(self, experiment: str, metric: str | None) -> None:
         svc = self.services.experiments
@@ -372,8 +382,8 @@ class ExperimentsPage(Page):
         if self.curve_plot is not None:
             self.curve_plot.set_smoothing(value / 100.0)
 
-    def _log_changed(self, on: bool) -> None:
-        self.plot.setLogMode(y=on)
+    def _log_changed(self, _on: bool) -> None:
+        self._apply_log()
 
     def _selection_changed(self, *_args: object) -> None:
         """Selecting runs shows only their curves."""
