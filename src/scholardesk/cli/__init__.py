@@ -21,7 +21,14 @@ from scholardesk.cli import papers as papers_group
 from scholardesk.cli import reviews as reviews_group
 from scholardesk.cli import submissions as submissions_group
 from scholardesk.cli import venues as venues_group
-from scholardesk.cli.common import CliContext, run_command
+from scholardesk.cli.common import (
+    CliContext,
+    early_language,
+    localize_argparse,
+    localize_parser,
+    run_command,
+)
+from scholardesk.core.i18n import set_language
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    language = early_language(list(sys.argv[1:] if argv is None else argv))
+    set_language(language)
+    if language != "en":
+        localize_argparse()
     parser = build_parser()
+    if language != "en":
+        localize_parser(parser)
     args = parser.parse_args(argv)
     options = LaunchOptions(args.home, args.db_url, args.lang, args.verbose)
     if args.group is None:

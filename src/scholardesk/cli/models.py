@@ -136,7 +136,7 @@ def _run(ctx: CliContext, args: argparse.Namespace) -> int:
         print_json(result.to_json())
         return EXIT_OK
     for note in result.notes:
-        print(f"note: {note}")
+        print(tr("note: {message}", message=note))
     if result.top:
         for t in result.top:
             print(f"{t.probability:7.2%}  {t.label}")
@@ -173,7 +173,7 @@ def _bench(ctx: CliContext, args: argparse.Namespace) -> int:
     if outcome.results:
         first = outcome.results[0]
         for note in first.notes:
-            print(f"note: {note}")
+            print(tr("note: {message}", message=note))
         used = ", ".join(p.replace("ExecutionProvider", "") for p in first.providers_used)
         print(f"{used} on {first.device}")
     print(f"{'batch':>6} {'p50 ms':>10} {'p90 ms':>10} {'p99 ms':>10} {'items/s':>12} {'peak MB':>9}")

@@ -16,7 +16,7 @@ from scholardesk.cli.common import (
 )
 from scholardesk.core.i18n import tr, trn
 from scholardesk.domain.importing import RecordError
-from scholardesk.domain.reviews import INTERVALS, ArticleQuery, IntervalStats
+from scholardesk.domain.reviews import INTERVALS, MIN_ARTICLES, ArticleQuery, IntervalStats
 
 INTERVAL_HELP = "|".join(INTERVALS)
 
@@ -218,17 +218,22 @@ def _print_stats(stats: list[IntervalStats]) -> None:
     for s in stats:
         label = f"{s.group} " if s.group else ""
         if s.n == 0:
-            print(f"{label}{s.journal} {s.interval}: n=0 (excluded {s.excluded})")
+            print(f"{label}{s.journal} {s.interval}: n=0 ({tr('excluded')} {s.excluded})")
             continue
         print(
-            f"{label}{s.journal} {s.interval}: n={s.n} excluded={s.excluded} "
-            f"median={_days(s.median_days)} mean={_days(s.mean_days)} "
+            f"{label}{s.journal} {s.interval}: n={s.n} {tr('excluded')}={s.excluded} "
+            f"{tr('median')}={_days(s.median_days)} {tr('mean')}={_days(s.mean_days)} "
             f"p25–p75={_days(s.p25_days)}–{_days(s.p75_days)} "
             f"min–max={_days(s.min_days)}–{_days(s.max_days)}"
-            + (f" official={_days(s.official_days)}" if s.official_days else "")
+            + (f" {tr('official')}={_days(s.official_days)}" if s.official_days else "")
         )
-        if s.warning:
-            print(f"  {tr('warning')}: {s.warning}")
+        if s.warning:  # the JSON keeps the English text of domain.reviews
+            print("  " + tr("warning: {message}", message=trn(
+                "Only {n} article with this interval; fewer than {min} make the figures "
+                "unreliable (or the topic is outside the journal's scope).",
+                "Only {n} articles with this interval; fewer than {min} make the figures "
+                "unreliable (or the topic is outside the journal's scope).",
+                s.n, min=MIN_ARTICLES)))
 
 
 def _stats(ctx: CliContext, args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ from scholardesk.cli.common import (
     print_json,
 )
 from scholardesk.core.errors import InputError
-from scholardesk.core.i18n import tr
+from scholardesk.core.i18n import tr, trn
 from scholardesk.domain.submissions import ROLES, SYSTEMS, Stage
 
 
@@ -136,12 +136,14 @@ def _import_text(ctx: CliContext, args: argparse.Namespace) -> int:
         print_json(result.to_json())
     else:
         if result.strict_refused:
-            print(tr("Nothing imported: {n} line(s) could not be read.", n=len(result.errors)))
+            print(trn("Nothing imported: {n} line could not be read.",
+                      "Nothing imported: {n} lines could not be read.", len(result.errors)))
         else:
             print(
-                tr(
-                    "Imported {n} event(s) into submission {id} ({skipped} already known).",
-                    n=len(result.events),
+                trn(
+                    "Imported {n} event into submission {id} ({skipped} already known).",
+                    "Imported {n} events into submission {id} ({skipped} already known).",
+                    len(result.events),
                     id=result.submission_id,
                     skipped=result.skipped,
                 )
@@ -289,7 +291,8 @@ def _export(ctx: CliContext, args: argparse.Namespace) -> int:
     if args.json:
         print_json({"file": str(args.file), "submissions": n})
     else:
-        print(tr("Wrote {n} submission(s) to {file}.", n=n, file=args.file))
+        print(trn("Wrote {n} submission to {file}.", "Wrote {n} submissions to {file}.", n,
+                  file=args.file))
     return EXIT_OK
 
 
@@ -328,5 +331,5 @@ def _delete(ctx: CliContext, args: argparse.Namespace) -> int:
     if args.json:
         print_json({"deleted": args.ids})
     else:
-        print(tr("Deleted {n} submission(s).", n=len(args.ids)))
+        print(trn("Deleted {n} submission.", "Deleted {n} submissions.", len(args.ids)))
     return EXIT_OK
