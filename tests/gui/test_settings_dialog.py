@@ -21,6 +21,18 @@ def test_the_dialog_edits_every_setting(qtbot: Any) -> None:
     assert result.ccf_catalogue_url == "https://mirror.example/ccf.pdf"
 
 
+def test_the_ccf_edition_and_the_rank_lists_address(qtbot: Any) -> None:
+    dialog = SettingsDialog(Settings(ccf_edition="2022"))
+    qtbot.addWidget(dialog)
+    assert dialog.ccf_edition.currentData() == "2022"
+    dialog.rank_lists_url.setText(" https://mirror.example/showjcr/ ")
+    result = dialog.result_settings()
+    assert (result.ccf_edition, result.rank_lists_url) == (
+        "2022", "https://mirror.example/showjcr/")
+    dialog.ccf_edition.setCurrentIndex(dialog.ccf_edition.findData(""))
+    assert dialog.result_settings().ccf_edition == ""  # the newest imported
+
+
 def test_an_invalid_e_mail_keeps_the_dialog_open(qtbot: Any) -> None:
     dialog = SettingsDialog(Settings())
     qtbot.addWidget(dialog)
@@ -28,3 +40,17 @@ def test_an_invalid_e_mail_keeps_the_dialog_open(qtbot: Any) -> None:
     dialog.accept()
     assert "not an e-mail" in dialog.error.text()
     assert dialog.result() == 0
+
+
+def test_the_dialog_is_wide_enough_for_the_addresses_at_1280x800(qtbot: Any) -> None:
+    long_url = "https://www.ccf.org.cn/Academic_Evaluation/By_category/2022-ccf-catalogue.pdf"
+    dialog = SettingsDialog(Settings(ccf_catalogue_url=long_url))
+    qtbot.addWidget(dialog)
+    dialog.resize(560, dialog.sizeHint().height())  # what a narrow default used to be
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.width() >= 640
+    edit = dialog.ccf_url
+    text_width = edit.fontMetrics().horizontalAdvance(long_url)
+    assert edit.width() >= text_width + 8  # the whole address shows, nothing clipped
+    assert dialog.width() <= 1280

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -42,6 +43,17 @@ class SettingsDialog(QDialog):
         self.proxy = QLineEdit(settings.proxy)
         self.proxy.setPlaceholderText("http://127.0.0.1:7890")
         self.ccf_url = QLineEdit(settings.ccf_catalogue_url)
+        # Venues: the CCF edition shown everywhere ("" = the newest imported) and the address
+        # the rank lists are updated from ("" = ShowJCR's files on GitHub)
+        self.ccf_edition = QComboBox()
+        self.ccf_edition.addItem(tr("Newest imported"), "")
+        for edition in ("2026", "2022", "2019"):
+            self.ccf_edition.addItem(edition, edition)
+        if self.ccf_edition.findData(settings.ccf_edition) < 0:
+            self.ccf_edition.addItem(settings.ccf_edition, settings.ccf_edition)
+        self.ccf_edition.setCurrentIndex(self.ccf_edition.findData(settings.ccf_edition))
+        self.rank_lists_url = QLineEdit(settings.rank_lists_url)
+        self.rank_lists_url.setPlaceholderText(tr("ShowJCR on GitHub (default)"))
 
         self.crossref_rate = self._rate(settings.crossref_rate)
         self.publisher_rate = self._rate(settings.publisher_rate)
@@ -64,6 +76,7 @@ class SettingsDialog(QDialog):
         hint = QLabel(tr("Sent to Crossref and other polite APIs so they can reach you."))
         hint.setWordWrap(True)
         general_form.addRow("", hint)
+        general_form.addRow(tr("CCF edition shown"), self.ccf_edition)
 
         network = QGroupBox(tr("Network"))
         network_form = QFormLayout(network)
@@ -74,6 +87,7 @@ class SettingsDialog(QDialog):
         network_form.addRow(tr("Timeout"), self.timeout)
         network_form.addRow(tr("Retries"), self.retries)
         network_form.addRow(tr("CCF catalogue address"), self.ccf_url)
+        network_form.addRow(tr("Rank lists address"), self.rank_lists_url)
 
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020")
@@ -88,6 +102,18 @@ class SettingsDialog(QDialog):
         layout.addWidget(network)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        """Wide enough that an address (the CCF catalogue's, a rank-list mirror's) shows whole,
+        and never narrower than 640 px: a narrow dialog at 1280×800 clipped the CCF address."""
+        metrics = self.fontMetrics()
+        for edit in self.findChildren(QLineEdit):
+            if isinstance(edit.parent(), QAbstractSpinBox):
+                continue  # a spin box's own text field
+            text = edit.text() or edit.placeholderText()
+            edit.setMinimumWidth(min(720, max(320, metrics.horizontalAdvance(text) + 24)))
+        self.setMinimumWidth(max(640, self.sizeHint().width()))
 
     @staticmethod
     def _rate(value: float) -> QDoubleSpinBox:
@@ -109,6 +135,8 @@ class SettingsDialog(QDialog):
             timeout_s=self.timeout.value(),
             max_retries=self.retries.value(),
             ccf_catalogue_url=self.ccf_url.text().strip() or self._settings.ccf_catalogue_url,
+            ccf_edition=str(self.ccf_edition.currentData() or ""),
+            rank_lists_url=self.rank_lists_url.text().strip(),
         )
 
     def accept(self) -> None:

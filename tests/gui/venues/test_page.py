@@ -110,7 +110,7 @@ def test_export_ics_and_import_actions(page: VenuesPage, runner: TaskRunner, tmp
     page.export_ics(str(out))
     runner.wait_idle(30)
     assert out.read_text(encoding="utf-8").count("BEGIN:VEVENT") == len(page.deadline_model.rows)
-    assert len(page.import_actions()) == 5 and len(page.export_actions()) == 2
+    assert len(page.import_actions()) == 7 and len(page.export_actions()) == 2
     page.import_catalogue(str(DATA / "catalogue_small.csv"))
     runner.wait_idle(30)
     assert page.last_report is not None and len(page.last_report.errors) == 3
@@ -155,3 +155,98 @@ def test_papers_page_shows_ccf_badges_and_filters_by_rank(services: Services, ru
     qtbot.waitUntil(lambda: "CCF A" in p.detail.where.text(), timeout=10_000)
     p.rank_filter.setCurrentIndex(p.rank_filter.findData("B"))
     qtbot.waitUntil(lambda: p.model.rowCount() == 1, timeout=10_000)  # BERT at NAACL
+
+
+def test_pasting_a_venue_string_selects_and_shows_the_match(page: VenuesPage,
+                                                            qtbot: Any) -> None:
+    """"NeurIPS 2023" is no substring of any venue: the table still lists NeurIPS, selected,
+    and the detail pane shows it (not the venue selected before)."""
+    page.table.selectRow(0)
+    qtbot.waitUntil(lambda: page.detail is not None, timeout=10_000)
+    assert page.detail is not None and page.detail.venue.abbr != "NeurIPS"
+    page.search.setText("NeurIPS 2023")
+    qtbot.waitUntil(lambda: page.detail is not None and page.detail.venue.abbr == "NeurIPS",
+                    timeout=10_000)
+    assert "→ NeurIPS" in page.match_label.text() and "95%" in page.match_label.text()
+    assert page.proxy.rowCount() == 1
+    assert page.table.currentIndex().data() == "NeurIPS"
+    assert page.status.text().startswith("1 of ")
+    assert "NeurIPS" in page.title.text()
+
+
+def test_nothing_listed_shows_no_unrelated_venue(page: VenuesPage, qtbot: Any) -> None:
+    page.table.selectRow(0)
+    qtbot.waitUntil(lambda: page.detail is not None, timeout=10_000)
+    page.search.setText("zzqx")
+    assert page.proxy.rowCount() == 0
+    assert page.detail is None and not page.metrics_model.rows
+    assert page.table_state.isVisible() and "zzqx" in page.table_state.text()
+
+
+def test_the_no_match_notice_goes_when_the_search_is_cleared(page: VenuesPage,
+                                                             qtbot: Any) -> None:
+    page.search.setText("Journal of Nowhere Studies")
+    qtbot.waitUntil(lambda: "No catalogue venue matches" in page.match_label.text(),
+                    timeout=10_000)
+    page.search.setText("Journal of Nowhere")  # a slower match of the longer text …
+    page.search.clear()
+    assert page.match_label.text() == ""
+    qtbot.wait(600)  # … still gone after the match timer and any late answer
+    assert page.match_label.text() == ""
+
+
+def test_status_counts_the_upcoming_deadlines_listed(page: VenuesPage) -> None:
+    listed = page.deadline_model.rowCount()
+    assert listed > 1
+    assert page.status.text().endswith(f"· {listed} upcoming deadlines")  # no notice yet
+    page.all_deadlines = page.all_deadlines[:1]
+    page._filters_changed()
+    assert page.status.text().endswith("· 1 upcoming deadline")
+
+
+def test_the_chart_starts_fresh_for_a_venue_without_values(page: VenuesPage,
+                                                           services: Services,
+                                                           qtbot: Any) -> None:
+    neurips = services.venues.match("NeurIPS").venue  # type: ignore[union-attr]
+    page.select_venue(neurips.id)
+    qtbot.waitUntil(lambda: page.detail is not None and page.detail.venue.id == neurips.id,
+                    timeout=10_000)
+    (x0, x1), _ = page.plot.getPlotItem().viewRange()
+    assert x0 <= 2029 and x1 >= 2030
+    bare = next(v for v in page.model.rows if v.kind == "conference" and v.abbr == "KR")
+    page.select_venue(bare.id)
+    qtbot.waitUntil(lambda: page.detail is not None and page.detail.venue.id == bare.id,
+                    timeout=10_000)
+    assert page.chart_metric.count() == 0
+    (x0, x1), (y0, y1) = page.plot.getPlotItem().viewRange()
+    assert x1 == pytest.approx(datetime.now().year) and (y0, y1) == pytest.approx((0, 1))
+
+
+def test_loading_shows_a_loading_state_not_the_empty_prompt(services: Services,
+                                                            runner: TaskRunner,
+                                                            qtbot: Any) -> None:
+    p = VenuesPage(services)
+    qtbot.addWidget(p)
+    p.show()
+    p.refresh()  # not finished yet
+    assert not p.empty.isVisible()
+    assert p.table_state.isVisible() and p.table_state.text() == "Loading the catalogue…"
+    runner.wait_idle(30)
+    assert p.empty.isVisible() and not p.table_state.isVisible()
+    assert p.empty_update_button.isVisible()  # an empty library offers the rank lists
+
+
+def test_column_widths_fit_their_headers_and_are_remembered(page: VenuesPage,
+                                                            services: Services,
+                                                            runner: TaskRunner,
+                                                            qtbot: Any) -> None:
+    header = page.table.horizontalHeader()
+    for col in range(page.model.columnCount() - 1):
+        assert header.sectionSize(col) >= header.sectionSizeFromContents(col).width() - 1
+    header.resizeSection(5, 211)
+    qtbot.wait(500)  # the debounced save
+    again = VenuesPage(services)
+    qtbot.addWidget(again)
+    again.refresh()
+    runner.wait_idle(30)
+    assert again.table.horizontalHeader().sectionSize(5) == 211

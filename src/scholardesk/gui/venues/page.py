@@ -1,12 +1,15 @@
-"""The Venues page: the CCF catalogue (filterable table + detail pane with ranks, metrics
-history chart, deadlines and acceptance-rate trend) and an "Upcoming deadlines" view with live
-countdowns. Every read and write runs in a background Task; the countdown QTimer only repaints
+"""The Venues page: the catalogue (filterable table with the CCF rank and the compact rank-list
+label + detail pane with the CCF history, the per-list metrics history chart and table,
+deadlines), an "Upcoming deadlines" view with live countdowns and a "CCF changes" view between
+two editions. Rank lists import from files/folders or update in one step (a report per file). Every read and write runs in a background Task; the countdown QTimer only repaints
 the view (it never touches the database)."""
 
 from __future__ import annotations
 
+import html
 import logging
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,31 +36,41 @@ from PySide6.QtWidgets import (
 )
 
 from scholardesk.core.i18n import current_language, tr, trn
-from scholardesk.domain.changes import REVIEWS, Changes
+from scholardesk.domain.changes import REVIEWS, VENUES, Changes
 from scholardesk.domain.importing import ImportReport
 from scholardesk.domain.venues import (
     CATEGORIES,
+    CcfChange,
     DeadlineRow,
+    RankLabel,
     Venue,
     VenueDetail,
     VenueMatch,
     category_label,
 )
 from scholardesk.gui.page_base import Page
-from scholardesk.gui.tasks import Task
-from scholardesk.gui.venues.dialogs import MetricDialog
+from scholardesk.gui.tasks import Task, TaskRunner
+from scholardesk.gui.venues.dialogs import ListsReportDialog, MetricDialog, lists_report_summary
 from scholardesk.gui.venues.review_summary import ReviewSummaryLabel
 from scholardesk.gui.venues.table_models import (
     RANK_COLORS,
+    WARNED_COLOR,
+    CcfChangesModel,
     DeadlineTableModel,
     MetricsTableModel,
     VenueFilterProxy,
     VenueTableModel,
     kind_label,
     metric_label,
+    source_family,
 )
+from scholardesk.gui.widgets.empty_state import EmptyState
+from scholardesk.gui.widgets.view_state import remember_header
 from scholardesk.services.context import Services
 from scholardesk.services.reviews import JournalSummary
+from scholardesk.services.venues import ListsImportReport
+
+Loaded = tuple[list[Venue], list[DeadlineRow], list[str], dict[int, RankLabel], list[str]]
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +92,15 @@ class VenuesPage(Page):
         self._match_seq = 0
         self._review_seq = 0
         self.last_report: ImportReport | None = None
+        self.last_lists_report: ListsImportReport | None = None
+        self.lists_dialog: ListsReportDialog | None = None
+        self.loaded = False  # the first load has finished (until then: "Loading…")
+        self.match_id: int | None = None  # the venue the pasted string resolved to
+        self.history = ""  # the CCF history line of the venue shown
+        self.all_deadlines: list[DeadlineRow] = []
+        self.editions: list[str] = []
+        self._own_changes: Changes | None = None
+        self.notice = ""  # the last import's outcome, kept beside the counts
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -86,6 +108,7 @@ class VenuesPage(Page):
         layout.addWidget(self.tabs)
         self.tabs.addTab(self._build_catalogue_tab(), tr("Catalogue"))
         self.tabs.addTab(self._build_deadlines_tab(), tr("Upcoming deadlines"))
+        self.tabs.addTab(self._build_changes_tab(), tr("CCF changes"))
         self.status = QLabel()
         self.status.setObjectName("venues-status")
         layout.addWidget(self.status)
@@ -108,8 +131,7 @@ class VenuesPage(Page):
         self.search = QLineEdit()
         self.search.setPlaceholderText(tr("Search, or paste any venue string (NIPS, Proc. CVPR…)"))
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self._filters_changed)
-        self.search.textChanged.connect(lambda _t: self._match_timer.start())
+        self.search.textChanged.connect(self._search_changed)
         bar.addWidget(self.search, 3)
         self.category = QComboBox()
         self.category.addItem(tr("All categories"), "")
@@ -134,6 +156,12 @@ class VenuesPage(Page):
         self.publisher.addItem(tr("All publishers"), "")
         self.publisher.currentIndexChanged.connect(self._filters_changed)
         bar.addWidget(self.publisher, 1)
+        self.update_lists_button = QPushButton(tr("Update rank lists"))
+        self.update_lists_button.setToolTip(
+            tr("Download the current CCF, JCR, CAS and warning lists and import those that "
+               "changed"))
+        self.update_lists_button.clicked.connect(lambda: self.update_lists())
+        bar.addWidget(self.update_lists_button)
         outer.addLayout(bar)
         self.match_label = QLabel()
         self.match_label.setObjectName("venues-match")
@@ -160,21 +188,29 @@ class VenuesPage(Page):
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for col in (0, 2, 3, 4):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(5, 120)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setMinimumSectionSize(40)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         left_layout.addWidget(self.table)
+        self.table_state = EmptyState(self.table)
+        self.table_state.set_message(tr("Loading the catalogue…"))
         self.empty = QWidget()
+        self.empty.setObjectName("venues-empty")
         empty_layout = QHBoxLayout(self.empty)
-        empty_layout.addWidget(QLabel(tr("No venues yet. Import the official CCF catalogue:")))
+        empty_text = QLabel(tr("No venues yet. Download the current rank lists (CCF 2026, JCR, "
+                               "CAS zones, warning lists) or import the official CCF "
+                               "catalogue:"))
+        empty_text.setWordWrap(True)
+        empty_layout.addWidget(empty_text, 1)
+        self.empty_update_button = QPushButton(tr("Update rank lists"))
+        self.empty_update_button.clicked.connect(lambda: self.update_lists())
+        empty_layout.addWidget(self.empty_update_button)
         import_button = QPushButton(tr("Import CCF catalogue…"))
         import_button.clicked.connect(self.import_catalogue)
         empty_layout.addWidget(import_button)
-        empty_layout.addStretch(1)
         left_layout.addWidget(self.empty)
+        self.empty.hide()  # shown once the first load found no venue, never while loading
         splitter.addWidget(left)
         splitter.addWidget(self._build_detail())
         splitter.setStretchFactor(0, 3)
@@ -192,6 +228,7 @@ class VenuesPage(Page):
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setOpenExternalLinks(True)
+        self.title.setObjectName("venue-title")
         layout.addWidget(self.title)
         self.review_summary = ReviewSummaryLabel()
         layout.addWidget(self.review_summary)
@@ -222,9 +259,7 @@ class VenuesPage(Page):
         self.metrics_view.setWordWrap(False)
         self.metrics_view.verticalHeader().setDefaultSectionSize(22)
         self.metrics_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.metrics_view.horizontalHeader().setSectionResizeMode(
-            3, QHeaderView.ResizeMode.Stretch
-        )
+        self.metrics_view.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.metrics_view, 1)
         buttons = QHBoxLayout()
         self.add_metric_button = QPushButton(tr("Add metric value…"))
@@ -244,6 +279,7 @@ class VenuesPage(Page):
         for col in (2, 6):
             self.venue_deadlines_view.hideColumn(col)
         self.venue_deadlines_view.horizontalHeader().setStretchLastSection(True)
+        self.venue_deadlines_view.resizeColumnsToContents()  # headers never cut
         layout.addWidget(self.venue_deadlines_view, 1)
         self._set_detail_enabled(False)
         return pane
@@ -279,9 +315,9 @@ class VenuesPage(Page):
         self.deadline_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.deadline_view.setAlternatingRowColors(True)
         header = self.deadline_view.horizontalHeader()
-        for col in range(6):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        self.deadline_view.resizeColumnsToContents()
+        remember_header(header, self.services.paths.home, "venues-deadlines")
         self.deadline_view.doubleClicked.connect(self._open_deadline_link)
         layout.addWidget(self.deadline_view, 1)
         self.deadline_hint = QLabel(
@@ -292,19 +328,53 @@ class VenuesPage(Page):
         layout.addWidget(self.deadline_hint)
         return tab
 
+    def _build_changes_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(tr("From edition")))
+        self.changes_from = QComboBox()
+        bar.addWidget(self.changes_from)
+        bar.addWidget(QLabel(tr("to edition")))
+        self.changes_to = QComboBox()
+        bar.addWidget(self.changes_to)
+        self.changes_summary = QLabel()
+        self.changes_summary.setObjectName("ccf-changes-summary")
+        bar.addWidget(self.changes_summary, 1)
+        layout.addLayout(bar)
+        self.changes_from.currentIndexChanged.connect(self.load_changes)
+        self.changes_to.currentIndexChanged.connect(self.load_changes)
+        self.changes_model = CcfChangesModel()
+        self.changes_view = QTableView()
+        self.changes_view.setModel(self.changes_model)
+        self.changes_view.verticalHeader().hide()
+        self.changes_view.setWordWrap(False)
+        self.changes_view.setAlternatingRowColors(True)
+        self.changes_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.changes_view.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.changes_view, 1)
+        self.changes_state = EmptyState(self.changes_view)
+        return tab
+
     # -- loading -----------------------------------------------------------------------------
     def refresh(self) -> None:
         svc = self.svc
 
-        def load(_progress: Any) -> tuple[list[Venue], list[DeadlineRow], list[str]]:
-            return svc.list(), svc.upcoming(), svc.publishers()
+        def load(_progress: Any) -> Loaded:
+            venues = svc.list()
+            labels = svc.rank_labels([v.id for v in venues]) if venues else {}
+            return (venues, svc.upcoming(), svc.publishers(),
+                    {int(k): v for k, v in labels.items()}, svc.ccf_editions())
 
         Task(load).on_success(self._loaded).start()
 
-    def _loaded(self, result: tuple[list[Venue], list[DeadlineRow], list[str]]) -> None:
-        venues, deadlines, publishers = result
+    def _loaded(self, result: Loaded) -> None:
+        venues, deadlines, publishers, labels, editions = result
         selected = self._wanted_id
-        self.model.set_rows(venues)
+        first = not self.loaded
+        self.loaded = True
+        self.all_deadlines = deadlines
+        self.model.set_rows(venues, labels)
         current = self.publisher.currentData()
         self.publisher.blockSignals(True)
         self.publisher.clear()
@@ -314,25 +384,76 @@ class VenuesPage(Page):
         index = self.publisher.findData(current)
         self.publisher.setCurrentIndex(max(0, index))
         self.publisher.blockSignals(False)
+        self._apply_deadline_filter()
         self._filters_changed()
         self.empty.setVisible(not venues)
-        self.all_deadlines = deadlines
-        self._apply_deadline_filter()
+        if first and venues:
+            self._size_columns()
+        self._set_editions(editions)
         if selected is not None:
             self.select_venue(selected)
         elif self.proxy.rowCount() and self.table.currentIndex().row() < 0:
             self.table.selectRow(0)
 
+    def _size_columns(self) -> None:
+        """Columns as wide as their header and content (the full name capped), then the
+        widths the user set last time, remembered from now on."""
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        for col, cap in ((1, 380), (4, 260), (5, 160)):
+            header.resizeSection(col, min(header.sectionSize(col), cap))
+        remember_header(header, self.services.paths.home, "venues")
+
+    def _search_changed(self, text: str) -> None:
+        self.match_id = None  # the old match no longer holds
+        if len(text.strip()) < 2:
+            self._match_seq += 1  # a match still running answers a search that is gone
+            self._match_timer.stop()
+            self.match_label.clear()
+        else:
+            self._match_timer.start()
+        self._filters_changed()
+
     def _filters_changed(self, *_args: object) -> None:
         self.proxy.set_filters(
             self.search.text(), self.category.currentData() or "", self.rank.currentData() or "",
-            self.kind.currentData() or "", self.publisher.currentData() or "",
+            self.kind.currentData() or "", self.publisher.currentData() or "", self.match_id,
         )
+        total, shown = self.model.rowCount(), self.proxy.rowCount()
         self.status.setText(
-            tr("{shown} of {total} venues shown · {deadlines} upcoming deadlines",
-               shown=self.proxy.rowCount(), total=self.model.rowCount(),
-               deadlines=len(self.all_deadlines) if hasattr(self, "all_deadlines") else 0)
+            trn("{shown} of {n} venue shown", "{shown} of {n} venues shown", total,
+                shown=f"{shown:,}")
+            + " · " + trn("{n} upcoming deadline", "{n} upcoming deadlines",
+                          len(self.all_deadlines))
+            + (f" — {self.notice}" if self.notice else "")
         )
+        if not self.loaded:
+            self.table_state.set_message(tr("Loading the catalogue…"))
+        elif total and not shown:
+            self.table_state.set_message(
+                tr("No venues match “{query}”.", query=self.search.text().strip())
+                if self.search.text().strip() else tr("No venues match these filters."))
+        else:
+            self.table_state.set_message("")
+        if self.loaded and not shown:
+            self._clear_detail()
+
+    def _clear_detail(self) -> None:
+        """Nothing shown in the table: the detail pane shows no (unrelated) venue."""
+        self.detail = None
+        self._wanted_id = None
+        self.history = ""
+        self.title.setText(tr("Choose a venue to see its ranks, metrics and deadlines."))
+        self._review_seq += 1  # a summary still loading belongs to the venue gone
+        self.review_summary.clear()
+        self.review_summary.venue_id = None
+        self.metrics_model.set_rows([])
+        self.venue_deadlines.set_rows([])
+        self.chart_metric.blockSignals(True)
+        self.chart_metric.clear()
+        self.chart_metric.blockSignals(False)
+        self._draw_chart()
+        self._set_detail_enabled(False)
 
     def select_venue(self, venue_id: int) -> None:
         for row in range(self.proxy.rowCount()):
@@ -347,33 +468,53 @@ class VenuesPage(Page):
             return
         venue_id = current.data(Qt.ItemDataRole.UserRole)
         self._wanted_id = venue_id
-        Task(lambda _p: self.svc.detail(venue_id)).on_success(self._show_detail).start()
+        svc = self.svc
+
+        def load(_p: Any) -> tuple[VenueDetail, str]:
+            detail = svc.detail(venue_id)
+            return detail, svc.ccf_history(detail.venue) if detail.venue.ccf_all else ""
+
+        Task(load).on_success(lambda r: self._show_detail(*r)).start()
 
     # -- detail ------------------------------------------------------------------------------
     def _set_detail_enabled(self, enabled: bool) -> None:
         self.add_metric_button.setEnabled(enabled)
         self.delete_metric_button.setEnabled(enabled)
 
-    def _show_detail(self, detail: VenueDetail) -> None:
+    def _show_detail(self, detail: VenueDetail, history: str = "") -> None:
         if detail.venue.id != self._wanted_id:
             return  # the user moved on
         self.detail = detail
+        self.history = history
         v = detail.venue
         lang = current_language()
+        shown = v.ccf.edition if v.ccf else ""
         ranks = "<br>".join(
             f"<span style='color:{RANK_COLORS.get(r.rank, '#000')};font-weight:bold'>"
             f"CCF {r.rank}</span> · {category_label(r.category, lang)} · "
             + tr("{edition} edition", edition=r.edition)
             + (f" · <i>{_note_label(r.note)}</i>" if r.note else "")
-            for r in v.ccf_all
+            for r in v.ccf_all if r.edition == shown
         ) or tr("Not in the CCF catalogue")
+        if history and len({r.edition for r in v.ccf_all}) > 1:
+            ranks += "<br>" + tr("History: {history}", history=html.escape(history))
+        label = self.model.labels.get(v.id)
+        if label is not None and label.text:
+            ranks += f"<br><b>{html.escape(label.text)}</b>"
+        if label is not None and label.warned:
+            ranks += (f"<br><span style='color:{WARNED_COLOR};font-weight:bold'>"
+                      + html.escape(tr("On the newest warning list: {warning}",
+                                       warning=label.warning)) + "</span>")
         dblp = f" · <a href='{v.dblp_url}'>DBLP</a>" if v.dblp_url else ""
         self.title.setText(
-            f"<h3 style='margin:0'>{v.abbr + ' — ' if v.abbr else ''}{v.name}</h3>"
-            f"{kind_label(v.kind)}{' · ' + v.publisher if v.publisher else ''}{dblp}<br>{ranks}"
+            f"<h3 style='margin:0'>{html.escape(v.abbr + ' — ' if v.abbr else '')}"
+            f"{html.escape(v.name)}</h3>"
+            f"{kind_label(v.kind)}{' · ' + html.escape(v.publisher) if v.publisher else ''}"
+            f"{dblp}<br>{ranks}"
         )
         self._load_review_summary(detail)
         self.metrics_model.set_rows(list(detail.metrics))
+        self.metrics_view.resizeColumnsToContents()
         metrics = sorted({m.metric for m in detail.metrics if m.number is not None})
         preferred = next(
             (m for m in ("impact_factor", "acceptance_rate", "cas_zone") if m in metrics),
@@ -390,6 +531,7 @@ class VenuesPage(Page):
         self.venue_deadlines.set_rows(
             sorted(detail.deadlines, key=lambda d: (d.year, d.kind), reverse=True)
         )
+        self.venue_deadlines_view.resizeColumnsToContents()
         self._set_detail_enabled(True)
 
     def _load_review_summary(self, detail: VenueDetail) -> None:
@@ -420,6 +562,8 @@ class VenuesPage(Page):
         ).start()
 
     def on_changes(self, changes: Changes) -> None:
+        if changes is self._own_changes:
+            return  # the rank-list report that sent them has reloaded this page already
         super().on_changes(changes)
         if changes.touches(REVIEWS) and not changes.touches(self.area) and self.detail:
             self._load_review_summary(self.detail)
@@ -430,7 +574,8 @@ class VenuesPage(Page):
         if self.detail is not None and metric:
             for m in self.detail.metrics:
                 if m.metric == metric and m.number is not None:
-                    series.setdefault(m.source, []).append((m.year, m.number))
+                    # one line per list: JCR 2021 … JCR 2025 are the IF over the years
+                    series.setdefault(source_family(m.source), []).append((m.year, m.number))
         self.legend.clear()
         for source in list(self.curves):
             if source not in series:
@@ -456,8 +601,10 @@ class VenuesPage(Page):
             low, high = min(values), max(values)
             margin = (high - low) * 0.15 or abs(high) * 0.2 or 1.0
             self.plot.setYRange(low - margin, high + margin, padding=0)
-        else:
-            self.plot.getPlotItem().enableAutoRange()
+        else:  # nothing to draw: fresh axes, never the previous venue's
+            this_year = date.today().year
+            self.plot.setXRange(this_year - 5, this_year, padding=0)
+            self.plot.setYRange(0, 1, padding=0)
 
     def add_metric(self) -> None:
         if self.detail is None:
@@ -502,8 +649,102 @@ class VenuesPage(Page):
                    query=text, venue=v.abbr or v.name, rank=rank,
                    confidence=f"{found.confidence:.0%}")
             )
+            self.show_match(v.id)
 
         Task(lambda _p: self.svc.match(text)).on_success(done).start()
+
+    def show_match(self, venue_id: int) -> None:
+        """The pasted string names this venue: list it (whatever the text filter says) and
+        show it in the detail pane."""
+        self.match_id = venue_id
+        self._filters_changed()
+        self.select_venue(venue_id)
+
+    # -- CCF changes -------------------------------------------------------------------------
+    def _set_editions(self, editions: list[str]) -> None:
+        if editions == self.editions:
+            return
+        self.editions = list(editions)
+        for box, default in ((self.changes_from, 1), (self.changes_to, 0)):
+            box.blockSignals(True)
+            box.clear()
+            for edition in editions:
+                box.addItem(edition, edition)
+            box.setCurrentIndex(min(default, len(editions) - 1))
+            box.blockSignals(False)
+        self.load_changes()
+
+    def load_changes(self, *_args: object) -> None:
+        old, new = self.changes_from.currentData(), self.changes_to.currentData()
+        if len(self.editions) < 2 or not old or not new:
+            self.changes_model.set_rows([])
+            self.changes_summary.clear()
+            self.changes_state.set_message(
+                tr("Import two CCF editions (Update rank lists) to compare them."))
+            return
+        if old == new:
+            self.changes_model.set_rows([])
+            self.changes_summary.clear()
+            self.changes_state.set_message(tr("Choose two different editions."))
+            return
+        svc = self.svc
+        Task(lambda _p: svc.ccf_changes(str(old), str(new))).on_success(
+            lambda rows: self._show_changes(str(old), str(new), rows)).start()
+
+    def _show_changes(self, old: str, new: str, rows: list[CcfChange]) -> None:
+        if (self.changes_from.currentData(), self.changes_to.currentData()) != (old, new):
+            return  # the user chose other editions meanwhile
+        self.changes_model.set_rows(rows)
+        counts = {c: sum(1 for r in rows if r.change == c)
+                  for c in ("added", "removed", "upgraded", "downgraded", "renamed")}
+        self.changes_summary.setText(tr(
+            "{old} → {new}: {added} added, {removed} removed, {upgraded} upgraded, "
+            "{downgraded} downgraded, {renamed} renamed", old=old, new=new, **counts))
+        self.changes_state.set_message(tr("No changes.") if not rows else "")
+        self.changes_view.resizeColumnsToContents()
+        header = self.changes_view.horizontalHeader()
+        header.resizeSection(2, min(header.sectionSize(2), 420))
+
+    # -- rank lists --------------------------------------------------------------------------
+    def update_lists(self) -> None:
+        """Download the current rank-list files (Settings › rank-lists address) and import
+        those that changed; progress and cancel in the status bar, a report per file."""
+        svc = self.svc
+
+        def run(progress: Any) -> ListsImportReport:
+            return svc.update_lists(progress, cancel=lambda: progress.cancelled)
+
+        Task(run, kind="io").with_progress(tr("Updating the rank lists")).on_success(
+            self._show_lists_report).start()
+
+    def import_lists(self, paths: list[str] | None = None, folder: bool = False) -> None:
+        if not paths:
+            if folder:
+                chosen = QFileDialog.getExistingDirectory(
+                    self, tr("Choose a folder of rank-list files (ShowJCR CSV)"))
+                paths = [chosen] if chosen else []
+            else:
+                paths, _ = QFileDialog.getOpenFileNames(
+                    self, tr("Import rank lists"), "",
+                    tr("Rank lists (*.csv);;All files (*)"))
+        if not paths:
+            return
+        targets = [Path(p) for p in paths]
+        svc = self.svc
+        Task(lambda p: svc.import_lists(targets, p)).with_progress(
+            tr("Importing the rank lists")).on_success(self._show_lists_report).start()
+
+    def _show_lists_report(self, report: ListsImportReport) -> None:
+        self.last_lists_report = report
+        self.notice = lists_report_summary(report)
+        self._filters_changed()
+        if any(not f.unchanged and not f.error for f in report.files):
+            # this page reloads now; the other pages (Papers' rank column) hear of it
+            self._own_changes = Changes.of(VENUES)
+            self.refresh()
+            TaskRunner.default().changes_applied.emit(self._own_changes)
+        self.lists_dialog = ListsReportDialog(report, self)
+        self.lists_dialog.open()  # not modal to the app: the page refreshes behind it
 
     # -- deadlines ---------------------------------------------------------------------------
     def _apply_deadline_filter(self, *_args: object) -> None:
@@ -613,6 +854,8 @@ class VenuesPage(Page):
     def import_actions(self) -> list[QAction]:
         actions = []
         for label, slot in (
+            (tr("Rank lists (ShowJCR CSV files)…"), self.import_lists),
+            (tr("Rank lists (a folder of files)…"), lambda: self.import_lists(folder=True)),
             (tr("CCF catalogue (PDF or CSV)…"), self.import_catalogue),
             (tr("Download the official CCF catalogue"), self.download_catalogue),
             (tr("Conference deadlines (ccf-deadlines folder)…"), self.sync_from_folder),

@@ -15,10 +15,20 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from scholardesk.core.i18n import current_language, tr
-from scholardesk.domain.venues import METRICS, DeadlineRow, Venue, VenueMetric, category_label
+from scholardesk.domain.venues import (
+    METRICS,
+    CcfChange,
+    DeadlineRow,
+    RankLabel,
+    Venue,
+    VenueMetric,
+    category_label,
+)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 RANK_COLORS = {"A": "#c62828", "B": "#ef6c00", "C": "#2e7d32"}
+WARNED_COLOR = "#d50000"
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def kind_label(kind: str) -> str:
@@ -29,20 +39,35 @@ def metric_label(metric: str) -> str:
     return tr(METRICS.get(metric, metric))
 
 
+def shown_ranks(v: Venue) -> str:
+    """The venue's CCF rank(s) in the edition shown (two categories may list it)."""
+    if v.ccf is None:
+        return ""
+    return "/".join(sorted({r.rank for r in v.ccf_all if r.edition == v.ccf.edition}))
+
+
+def source_family(source: str) -> str:
+    """"JCR 2025" → "JCR", "CAS warning 2024" → "CAS warning": one chart line per list."""
+    head, _, tail = source.rpartition(" ")
+    return head if head and tail.isdigit() else source
+
+
 class VenueTableModel(QAbstractTableModel):
-    COLUMNS = ("abbr", "name", "kind", "rank", "category", "publisher")
+    COLUMNS = ("abbr", "name", "kind", "rank", "lists", "category", "publisher")
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[Venue] = []
+        self.labels: dict[int, RankLabel] = {}
 
     def headers(self) -> list[str]:
-        return [tr("Abbreviation"), tr("Full name"), tr("Kind"), tr("CCF"), tr("Category"),
-                tr("Publisher")]
+        return [tr("Abbreviation"), tr("Full name"), tr("Kind"), tr("CCF"), tr("Rank lists"),
+                tr("Category"), tr("Publisher")]
 
-    def set_rows(self, rows: list[Venue]) -> None:
+    def set_rows(self, rows: list[Venue], labels: dict[int, RankLabel] | None = None) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        self.labels = dict(labels or {})
         self.endResetModel()
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
@@ -65,6 +90,13 @@ class VenueTableModel(QAbstractTableModel):
             return None
         v = self.rows[index.row()]
         col = self.COLUMNS[index.column()]
+        label = self.labels.get(v.id)
+        if role == SORT_ROLE and col == "lists":
+            return label.sort_key if label is not None else (10, 10, 10, 0.0)
+        if col == "lists" and role == Qt.ItemDataRole.ToolTipRole:
+            if label is not None and label.warned:
+                return tr("On the newest warning list: {warning}", warning=label.warning)
+            return label.text if label is not None else None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if col == "abbr":
                 return v.abbr
@@ -73,7 +105,9 @@ class VenueTableModel(QAbstractTableModel):
             if col == "kind":
                 return kind_label(v.kind)
             if col == "rank":
-                return "/".join(sorted({r.rank for r in v.ccf_all})) if v.ccf_all else "—"
+                return shown_ranks(v) or "—"
+            if col == "lists":
+                return label.text if label is not None else ""
             if col == "category":
                 if role == Qt.ItemDataRole.ToolTipRole:
                     return ", ".join(
@@ -84,6 +118,8 @@ class VenueTableModel(QAbstractTableModel):
                 return v.publisher
         if role == Qt.ItemDataRole.ForegroundRole and col == "rank" and v.ccf:
             return QBrush(QColor(RANK_COLORS.get(v.ccf.rank, "#000")))
+        if role == Qt.ItemDataRole.ForegroundRole and col == "lists" and label and label.warned:
+            return QBrush(QColor(WARNED_COLOR))
         if role == Qt.ItemDataRole.TextAlignmentRole and col == "rank":
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.UserRole:
@@ -101,13 +137,16 @@ class VenueFilterProxy(QSortFilterProxyModel):
         self.rank = ""
         self.kind = ""
         self.publisher = ""
+        self.match_id: int | None = None  # the venue a pasted venue string resolved to
 
-    def set_filters(self, text: str, category: str, rank: str, kind: str, publisher: str) -> None:
+    def set_filters(self, text: str, category: str, rank: str, kind: str, publisher: str,
+                    match_id: int | None = None) -> None:
         begin = getattr(self, "beginFilterChange", None)
         if begin is not None:  # Qt >= 6.10
             begin()
         self.text = text.casefold().strip()
         self.category, self.rank, self.kind, self.publisher = category, rank, kind, publisher
+        self.match_id = match_id
         if begin is not None:
             self.endFilterChange()
         else:
@@ -117,11 +156,13 @@ class VenueFilterProxy(QSortFilterProxyModel):
         model = self.sourceModel()
         assert isinstance(model, VenueTableModel)
         v = model.venue(source_row)
+        if self.match_id is not None and v.id == self.match_id:
+            return True  # "NeurIPS 2023" is no substring of NeurIPS, but it names it
         if self.kind and v.kind != self.kind:
             return False
         if self.publisher and v.publisher != self.publisher:
             return False
-        ranks = v.ccf_all
+        ranks = tuple(r for r in v.ccf_all if v.ccf is None or r.edition == v.ccf.edition)
         if self.category:
             ranks = tuple(r for r in ranks if r.category == self.category)
             if not ranks:
@@ -132,6 +173,12 @@ class VenueFilterProxy(QSortFilterProxyModel):
             return False
         return True
 
+    def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:  # noqa: N802 (Qt API)
+        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        if a is not None and b is not None:
+            return bool(a < b)
+        return super().lessThan(left, right)
+
 
 class MetricsTableModel(QAbstractTableModel):
     def __init__(self) -> None:
@@ -140,7 +187,9 @@ class MetricsTableModel(QAbstractTableModel):
 
     def set_rows(self, rows: list[VenueMetric]) -> None:
         self.beginResetModel()
-        self.rows = sorted(rows, key=lambda m: (m.metric, -m.year, m.source))
+        # per list (JCR, CAS, warning …), then metric, newest year first
+        self.rows = sorted(rows, key=lambda m: (source_family(m.source), m.metric, -m.year,
+                                                m.source))
         self.endResetModel()
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
@@ -250,4 +299,53 @@ class DeadlineTableModel(QAbstractTableModel):
             from PySide6.QtGui import QFontDatabase
 
             return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        return None
+
+
+def change_label(change: str) -> str:
+    return {"added": tr("added"), "removed": tr("removed"), "upgraded": tr("upgraded"),
+            "downgraded": tr("downgraded"), "renamed": tr("renamed"),
+            "merged": tr("merged")}.get(change, change)
+
+
+class CcfChangesModel(QAbstractTableModel):
+    """What changed between two CCF editions (``VenuesService.ccf_changes``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[CcfChange] = []
+
+    def set_rows(self, rows: list[CcfChange]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else 7
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return [tr("Change"), tr("Abbreviation"), tr("Full name"), tr("Kind"),
+                    tr("Category"), tr("CCF"), tr("Note")][section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        c = self.rows[index.row()]
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            rank = " → ".join(r for r in (c.old_rank, c.new_rank) if r) if c.old_rank and \
+                c.new_rank and c.old_rank != c.new_rank else (c.new_rank or c.old_rank)
+            return [change_label(c.change), c.abbr, c.name, kind_label(c.kind),
+                    category_label(c.category, current_language()) if c.category else "",
+                    rank, c.note][col]
+        if role == Qt.ItemDataRole.ForegroundRole and col == 0:
+            color = {"added": "#2e7d32", "removed": "#c62828", "upgraded": "#1565c0",
+                     "downgraded": "#ef6c00"}.get(c.change)
+            return QBrush(QColor(color)) if color else None
         return None
