@@ -196,23 +196,15 @@ def test_column_widths_are_remembered(services: Services, qtbot: Any, runner: Ta
 
 
 def test_context_menu_offers_open_and_copy_citation(
-    services: Services, qtbot: Any, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
+    services: Services, qtbot: Any, runner: TaskRunner
 ) -> None:
-    from PySide6.QtWidgets import QMenu
-
     services.papers.import_files([DATA / "malformed.bib"])
     page = make_page(services, qtbot, runner)
     qtbot.waitUntil(lambda: page.detail.paper is not None, timeout=10_000)
-    shown: list[list[str]] = []
-
-    def fake_exec(menu: QMenu, *_a: object) -> None:
-        entries = []
-        for action in menu.actions():
-            entries.append(action.text())
-            if action.menu():
-                entries.extend(a.text() for a in action.menu().actions())
-        shown.append(entries)
-
-    monkeypatch.setattr(QMenu, "exec", fake_exec)
-    page._context_menu(page.table.visualRect(page.model.index(0, 0)).center())
-    assert {"Open in browser", "Copy citation", "GB/T 7714", "APA", "IEEE", "BibTeX"} <= set(shown[0])
+    menu = page.context_menu([page.detail.paper.id])
+    entries = []
+    for action in menu.actions():
+        entries.append(action.text())
+        if action.menu():
+            entries.extend(a.text() for a in action.menu().actions())
+    assert {"Open in browser", "Copy citation", "GB/T 7714", "APA", "IEEE", "BibTeX"} <= set(entries)

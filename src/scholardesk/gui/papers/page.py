@@ -332,8 +332,11 @@ class PapersPage(Page):
     # -- bulk edit -------------------------------------------------------------------------------
     def _context_menu(self, pos: QPoint) -> None:
         ids = self.selected_ids()
-        if not ids:
-            return
+        if ids:
+            self.context_menu(ids).exec(self.table.viewport().mapToGlobal(pos))
+
+    def context_menu(self, ids: list[int]) -> QMenu:
+        """The table's right-click menu for the selected papers ``ids``."""
         menu = QMenu(self)
         if len(ids) == 1 and self.detail.paper is not None and self.detail.paper.id == ids[0]:
             menu.addAction(tr("Open in browser"), self._open_in_browser)
@@ -351,7 +354,7 @@ class PapersPage(Page):
         menu.addSeparator()
         menu.addAction(tr("Export selection…"), lambda: self.export_papers(ids))
         menu.addAction(tr("Delete…"), lambda: self._delete(ids))
-        menu.exec(self.table.viewport().mapToGlobal(pos))
+        return menu
 
     def bulk_update(self, ids: list[int], **values: object) -> None:
         def run(_p: object) -> Changes:
