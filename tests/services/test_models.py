@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -172,3 +173,30 @@ def test_remove(services: Services) -> None:
     m = services.models.add(SAMPLES / "energy_vad.onnx").model
     services.models.remove(m.id)
     assert services.models.list() == []
+
+
+def test_paddle_models_register_with_guessed_tasks_and_pair_for_ocr(
+    services: Services, real_fixture: Any, tmp_path: Path
+) -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    det = services.models.add(real_fixture("onnx/pypi/ch_PP-OCRv4_det_infer.onnx")).model
+    rec = services.models.add(real_fixture("onnx/pypi/ch_PP-OCRv4_rec_infer.onnx")).model
+    lay = services.models.add(real_fixture("onnx/pypi/layout_cdla.onnx")).model
+    assert (det.task, rec.task, lay.task) == ("text-detection", "text-recognition", "layout-detection")
+    image = Image.new("RGB", (640, 120), "white")
+    font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 36)
+    ImageDraw.Draw(image).text((30, 30), "Benchmark 2024", font=font, fill="black")
+    image.save(tmp_path / "line.png")
+    result = services.models.ocr(tmp_path / "line.png", det.id, rec.id, "cpu")
+    assert [line.text for line in result.lines] == ["Benchmark 2024"]
+    assert result.to_json()["lines"][0]["box"][0][0] < 40  # type: ignore[index]
+    Image.new("RGB", (300, 200), "white").save(tmp_path / "blank.png")
+    blank = services.models.ocr(tmp_path / "blank.png", det.id, rec.id, "cpu")
+    assert blank.lines == () and "No text was found in blank.png." in blank.notes
+    # A dictionary that does not fit the recogniser's classes is refused by name.
+    (tmp_path / "dict.txt").write_text("a\nb\n", encoding="utf-8")
+    with pytest.raises(InputError, match="6625 output classes"):
+        services.models.ocr(tmp_path / "line.png", det.id, rec.id, "cpu", tmp_path / "dict.txt")
+    page = services.models.layout(tmp_path / "line.png", lay.id, threshold=0.99, provider="cpu")
+    assert page.boxes == () and page.notes[0].startswith("No layout region scored 0.99")

@@ -1,4 +1,4 @@
-"""``scholardesk models add | list | inspect | run | bench | remove | providers``."""
+"""``scholardesk models add | list | inspect | run | ocr | layout | bench | remove | providers``."""
 
 from __future__ import annotations
 
@@ -47,6 +47,25 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     run.add_argument("--save", action="store_true", help="save as an experiment run (demo)")
     add_json_flag(run)
     run.set_defaults(handler=_run)
+
+    ocr = cmds.add_parser("ocr", help="read the text of an image (a detector + a recogniser)")
+    ocr.add_argument("image", type=Path)
+    ocr.add_argument("--det", required=True, help="text-detection model id or name")
+    ocr.add_argument("--rec", required=True, help="text-recognition model id or name")
+    ocr.add_argument("--dict", type=Path, dest="dictionary",
+                     help="character dictionary, one a line (default: the model's metadata)")
+    ocr.add_argument("--provider", choices=PROVIDER_CHOICES, default="auto")
+    add_json_flag(ocr)
+    ocr.set_defaults(handler=_ocr)
+
+    lay = cmds.add_parser("layout", help="layout regions of a page image or a PDF page")
+    lay.add_argument("source", type=Path, metavar="IMAGE|PDF")
+    lay.add_argument("--model", required=True, help="layout-detection model id or name")
+    lay.add_argument("--page", type=int, default=1, help="PDF page, from 1")
+    lay.add_argument("--threshold", type=float, default=0.5, help="lowest score kept")
+    lay.add_argument("--provider", choices=PROVIDER_CHOICES, default="auto")
+    add_json_flag(lay)
+    lay.set_defaults(handler=_layout)
 
     bench = cmds.add_parser("bench", help="latency percentiles and throughput")
     bench.add_argument("model", help="model id or name")
@@ -151,6 +170,36 @@ def _run(ctx: CliContext, args: argparse.Namespace) -> int:
             print(f"WER {result.wer:.3f}  CER {result.cer:.3f}")
     for name, shape, dtype in result.outputs:
         print(f"{name}: {dtype} {list(shape)}")
+    used = ", ".join(p.replace("ExecutionProvider", "") for p in result.providers_used)
+    print(f"[{used}, {result.latency_ms:.2f} ms]")
+    return EXIT_OK
+
+
+def _ocr(ctx: CliContext, args: argparse.Namespace) -> int:
+    result = ctx.services.models.ocr(args.image, args.det, args.rec, args.provider, args.dictionary)
+    if args.json:
+        print_json(result.to_json())
+        return EXIT_OK
+    for note in result.notes:
+        print(tr("note: {message}", message=note))
+    for line in result.lines:
+        print(f"{line.score:5.2f}  {line.text}")
+    used = ", ".join(p.replace("ExecutionProvider", "") for p in result.providers_used)
+    print(f"[{used}, {result.latency_ms:.2f} ms]")
+    return EXIT_OK
+
+
+def _layout(ctx: CliContext, args: argparse.Namespace) -> int:
+    result = ctx.services.models.layout(args.source, args.model, args.page, args.threshold,
+                                        args.provider)
+    if args.json:
+        print_json(result.to_json())
+        return EXIT_OK
+    for note in result.notes:
+        print(tr("note: {message}", message=note))
+    for box in result.boxes:
+        x0, y0, x1, y1 = box.box
+        print(f"{box.score:5.2f}  {box.label:<15} [{x0:.0f}, {y0:.0f}, {x1:.0f}, {y1:.0f}]")
     used = ", ".join(p.replace("ExecutionProvider", "") for p in result.providers_used)
     print(f"[{used}, {result.latency_ms:.2f} ms]")
     return EXIT_OK

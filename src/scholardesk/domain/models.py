@@ -21,7 +21,13 @@ TEXT_CLASSIFICATION = "text-classification"
 VAD = "vad"
 ASR = "asr"
 GENERIC = "generic"
-TASKS: tuple[str, ...] = (IMAGE_CLASSIFICATION, TEXT_CLASSIFICATION, VAD, ASR, GENERIC)
+TEXT_DETECTION = "text-detection"
+TEXT_RECOGNITION = "text-recognition"
+LAYOUT_DETECTION = "layout-detection"
+TASKS: tuple[str, ...] = (
+    IMAGE_CLASSIFICATION, TEXT_CLASSIFICATION, VAD, ASR, GENERIC,
+    TEXT_DETECTION, TEXT_RECOGNITION, LAYOUT_DETECTION,
+)
 
 # Provider choices (CLI ``--provider`` values).
 PROVIDER_CHOICES: tuple[str, ...] = ("auto", "cpu", "cuda", "tensorrt")
@@ -369,11 +375,24 @@ def parse_labels(text: str) -> tuple[str, ...]:
     return tuple(labels)
 
 
-def guess_task(inputs: Sequence[TensorSpec], metadata: Mapping[str, str]) -> str:
+def guess_task(
+    inputs: Sequence[TensorSpec],
+    metadata: Mapping[str, str],
+    outputs: Sequence[TensorSpec] = (),
+) -> str:
     """A sensible default task from the signature (the user can change it)."""
     declared = metadata.get("scholardesk.task", "")
     if declared in TASKS:
         return declared
+    image_in = len(inputs) == 1 and inputs[0].rank == 4 and inputs[0].shape[1] == 3
+    if image_in and outputs:
+        # PaddleOCR / PaddleDetection exports: a DB probability map, CTC steps, PicoDet heads.
+        if len(outputs) == 1 and outputs[0].rank == 4 and outputs[0].shape[1] == 1:
+            return TEXT_DETECTION
+        if len(outputs) == 1 and outputs[0].rank == 3 and "character" in metadata:
+            return TEXT_RECOGNITION
+        if len(outputs) >= 6 and len(outputs) % 2 == 0 and all(o.rank == 3 for o in outputs):
+            return LAYOUT_DETECTION
     names = {t.name for t in inputs}
     if {"input", "state", "sr"} <= names:
         return VAD
@@ -414,3 +433,60 @@ def char_error_rate(reference: str, hypothesis: str) -> float:
     if not ref:
         return 0.0 if not hyp else 1.0
     return levenshtein(list(ref), list(hyp)) / len(ref)
+
+
+@dataclass(frozen=True)
+class OcrLine:
+    text: str
+    score: float
+    box: tuple[tuple[float, float], ...]  # 4 corners in image pixels, clockwise from top-left
+
+    def to_json(self) -> dict[str, object]:
+        return {"text": self.text, "score": round(self.score, 4),
+                "box": [[round(x, 1), round(y, 1)] for x, y in self.box]}
+
+
+@dataclass(frozen=True)
+class OcrResult:
+    lines: tuple[OcrLine, ...]
+    providers_used: tuple[str, ...]
+    latency_ms: float
+    image_size: tuple[int, int]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    def to_json(self) -> dict[str, object]:
+        return {"lines": [line.to_json() for line in self.lines],
+                "providers_used": list(self.providers_used),
+                "latency_ms": round(self.latency_ms, 2),
+                "image_size": list(self.image_size)}
+
+
+@dataclass(frozen=True)
+class LayoutBox:
+    label: str
+    score: float
+    box: tuple[float, float, float, float]  # x0, y0, x1, y1 in image pixels
+
+    def to_json(self) -> dict[str, object]:
+        return {"label": self.label, "score": round(self.score, 4),
+                "box": [round(v, 1) for v in self.box]}
+
+
+@dataclass(frozen=True)
+class LayoutResult:
+    boxes: tuple[LayoutBox, ...]
+    providers_used: tuple[str, ...]
+    latency_ms: float
+    image_size: tuple[int, int]
+    threshold: float
+    notes: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        return {"boxes": [b.to_json() for b in self.boxes],
+                "providers_used": list(self.providers_used),
+                "latency_ms": round(self.latency_ms, 2),
+                "image_size": list(self.image_size), "threshold": self.threshold}

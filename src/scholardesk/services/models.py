@@ -30,9 +30,13 @@ from scholardesk.domain.models import (
     TEXT_CLASSIFICATION,
     VAD,
     BenchResult,
+    LayoutBox,
+    LayoutResult,
     ModelArtifact,
     ModelInfo,
     NewModel,
+    OcrLine,
+    OcrResult,
     ProviderReport,
     RunResult,
     TensorSpec,
@@ -121,7 +125,7 @@ class ModelsService:
         info = inspect_model(path)
         # Really load it once: a graph onnx can parse may still be one onnxruntime refuses.
         default_cache().get(path, "cpu")
-        chosen_task = normalise_task(task) if task else guess_task(info.inputs, info.metadata_dict)
+        chosen_task = normalise_task(task) if task else guess_task(info.inputs, info.metadata_dict, info.outputs)
         labels = self._labels(labels_file, info)
         assets: dict[str, str] = {}
         for kind, given in (("tokenizer", tokenizer), ("vocab", vocab), ("example", example)):
@@ -468,6 +472,101 @@ class ModelsService:
         outputs, ms = runner.timed_run(feeds)
         described = generic.describe_outputs(runner.output_names, outputs)
         return self._result(runner, GENERIC, ms, outputs=described)
+
+    # -- OCR and layout ------------------------------------------------------------------
+    @staticmethod
+    def _read_rgb(path: Path) -> Any:
+        import numpy as np
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with Image.open(path) as image:
+                return np.asarray(image.convert("RGB"))
+        except FileNotFoundError as exc:
+            raise InputError(f"{path} does not exist.") from exc
+        except (UnidentifiedImageError, OSError) as exc:
+            raise InputError(f"{path.name} is not an image Pillow can read ({exc}).",
+                             "Use a PNG, JPEG, BMP or WebP file.") from exc
+
+    def ocr(
+        self,
+        image: Path,
+        det: int | str,
+        rec: int | str,
+        provider: str = "auto",
+        dictionary: Path | None = None,
+    ) -> OcrResult:
+        """Detect text lines with ``det`` and read each with ``rec`` (paired PaddleOCR models)."""
+        import time
+
+        from scholardesk.inference.tasks import ocr
+
+        det_model, rec_model = self.get(det), self.get(rec)
+        det_runner, rec_runner = self._runner(det_model, provider), self._runner(rec_model, provider)
+        ocr.check_image_input(det_runner.inputs[0].shape, "text-detection", det_runner.inputs[0].name)
+        ocr.check_image_input(rec_runner.inputs[0].shape, "text-recognition", rec_runner.inputs[0].name)
+        if dictionary is not None:
+            try:
+                characters: list[str] | None = ocr.load_dictionary(
+                    Path(dictionary).expanduser().read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError) as exc:
+                raise InputError(f"The dictionary {dictionary} cannot be read ({exc}).") from exc
+        else:
+            characters = ocr.characters_from_metadata(dict(rec_model.metadata))
+        if characters is None:
+            raise InputError(
+                f"{rec_model.name!r} has no character dictionary in its metadata.",
+                "Give the dictionary file it was trained with (--dict FILE, one character per line).",
+            )
+        num_classes = rec_runner.outputs[0].shape[-1]
+        if not isinstance(num_classes, int):
+            num_classes = len(characters) + 2
+        classes = ocr.ctc_classes(characters, num_classes)
+        rgb = self._read_rgb(Path(image).expanduser())
+        bgr = ocr.to_bgr(rgb)
+        start = time.perf_counter()
+        boxes = ocr.detect(det_runner.run, det_runner.inputs[0].name, bgr)
+        texts = ocr.recognise(rec_runner.run, rec_runner.inputs[0].name,
+                              [ocr.crop(bgr, b) for b in boxes], classes)
+        ms = (time.perf_counter() - start) * 1000.0
+        lines = tuple(OcrLine(t.text, t.score, b.points)
+                      for b, t in zip(boxes, texts, strict=True) if t.text.strip())
+        notes = () if lines else (f"No text was found in {Path(image).name}.",)
+        used = tuple(dict.fromkeys(det_runner.providers_used + rec_runner.providers_used))
+        return OcrResult(lines, used, ms, (rgb.shape[1], rgb.shape[0]),
+                         notes + det_runner.report.notes)
+
+    def layout(
+        self,
+        source: Path,
+        ref: int | str,
+        page: int = 1,
+        threshold: float = 0.5,
+        provider: str = "auto",
+    ) -> LayoutResult:
+        """Layout boxes of a page image, or of one page of a PDF (rendered with pypdfium2)."""
+        import time
+
+        from scholardesk.inference.tasks import layout, ocr
+
+        model = self.get(ref)
+        runner = self._runner(model, provider)
+        spec = runner.inputs[0]
+        ocr.check_image_input(spec.shape, "layout-detection", spec.name)
+        height, width = spec.shape[2], spec.shape[3]
+        if not isinstance(height, int) or not isinstance(width, int):
+            height, width = 800, 608
+        path = Path(source).expanduser()
+        rgb = layout.render_pdf_page(path, page) if path.suffix.lower() == ".pdf" else self._read_rgb(path)
+        labels = layout.labels_from_metadata(dict(model.metadata), runner.outputs[0].shape[-1] or 0)
+        start = time.perf_counter()
+        found = layout.detect(runner.run, spec.name, (height, width),
+                              [o.shape for o in runner.outputs], rgb, labels, threshold)
+        ms = (time.perf_counter() - start) * 1000.0
+        boxes = tuple(LayoutBox(d.label, d.score, d.box) for d in found)
+        notes = () if boxes else (f"No layout region scored {threshold:.2f} or more.",)
+        return LayoutResult(boxes, runner.providers_used, ms, (rgb.shape[1], rgb.shape[0]),
+                            threshold, notes + runner.report.notes)
 
     # -- benchmark -----------------------------------------------------------------------
     def bench_feeds(self, model: ModelArtifact, runner: ModelRunner) -> Callable[[int], dict[str, Any]]:
