@@ -333,3 +333,14 @@ def mlflow_store_with_link(tmp: Path, secret: Path, where: str) -> Path:
 
 def json_text(value: object) -> bytes:
     return json.dumps(value).encode()
+
+
+def tb_tensor_with_wrong_wire_type() -> bytes:
+    """A CRC-valid event whose scalar tensor has float_val (field 5) as a varint, not a float."""
+    metadata = b"\x0a" + _varint(9) + b"\x0a\x07scalars"  # plugin_data { plugin_name }
+    tensor = b"\x08\x01" + b"\x28\x07"  # dtype float, field 5 with wire type 0
+    val = (b"\x0a\x04loss" + b"\x42" + _varint(len(tensor)) + tensor
+           + b"\x4a" + _varint(len(metadata)) + metadata)
+    summary = b"\x0a" + _varint(len(val)) + val
+    event = b"\x09" + struct.pack("<d", 1.0) + b"\x10\x02" + b"\x2a" + _varint(len(summary)) + summary
+    return tfrecord(tb_event(1, "loss", 0.5)) + tfrecord(event)

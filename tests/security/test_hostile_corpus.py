@@ -459,3 +459,46 @@ def test_a_carriage_return_inside_a_cell_never_starts_a_new_row(end: str) -> Non
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert rows == [["title", "n"], ["abc\r=HYPERLINK(\"http://evil\")", "1"], ["x\ny", "2"]]
     assert text.endswith("2" + end)
+
+
+# --- found by the fuzzer (test_fuzz_parsers.py), kept here as fixed shapes ----------------------
+
+def test_an_atom_feed_declaring_an_unknown_encoding_is_a_feed_error() -> None:
+    """(was: LookupError 'unknown encoding: UTFm8' escaped from xml.etree)"""
+    from scholardesk.sources.atom import parse_atom
+
+    feed = parse_atom(b'<?xml version="1.0" encoding="UTFm8"?><feed xmlns="http://www.w3.org/2005/Atom"/>')
+    assert feed.records == [] and "unknown encoding" in feed.errors[0].message
+
+
+def test_a_saved_arxiv_answer_with_a_lone_surrogate_is_read(tmp_path: Path) -> None:
+    """(was: UnicodeEncodeError re-encoding the JSON wrapper's body)"""
+    from scholardesk.sources.atom import read_atom_file
+
+    path = tmp_path / "answer.json"
+    body = '<feed xmlns="http://www.w3.org/2005/Atom"><title>\\ud800</title></feed>'
+    path.write_text('{"url": "x", "status_code": 200, "body": "' + body.replace('"', '\\"') + '"}')
+    feed = read_atom_file(path)
+    assert feed.records == [] and not feed.errors  # an empty feed, read
+
+
+def test_a_scalar_tensor_with_the_wrong_wire_type_is_skipped(tmp_path: Path) -> None:
+    """(was: TypeError 'a bytes-like object is required, not int' from a CRC-valid record)"""
+    from scholardesk.sources.experiments.tensorboard import read_scalars
+
+    path = tmp_path / "events.out.tfevents.2.host"
+    path.write_bytes(H.tb_tensor_with_wrong_wire_type())
+    scalars = read_scalars(path)
+    assert scalars.points == 1 and scalars.error is None
+
+
+def test_a_log_whose_last_value_overflows_keeps_the_last_finite_result(tmp_path: Path) -> None:
+    """(was: ValueError 'result loss is not a finite number' from NewRun for '1e309')"""
+    from scholardesk.sources.experiments.logs import parse_log
+
+    path = tmp_path / "train.log"
+    path.write_text("step 1 loss = 0.5\nstep 2 loss = 0.25\nstep 3 loss = 1e309\n", encoding="utf-8")
+    parsed = parse_log(path, "step {step} loss = {loss}")
+    (run,) = parsed.runs
+    assert [(r.metric, r.value) for r in run.result_values] == [("loss", 0.25)]
+    assert len(run.series[0].values) == 3  # the curve keeps the overflow point

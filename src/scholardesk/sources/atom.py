@@ -111,6 +111,9 @@ def parse_atom(data: bytes | str, source: str = "") -> AtomFeed:
     feed = AtomFeed()
     try:
         root = ET.fromstring(data)
+    except LookupError as exc:  # <?xml encoding="..."?> names no codec Python knows
+        feed.errors.append(RecordError(source, "line 1", f"not a valid Atom feed: {exc}"))
+        return feed
     except ET.ParseError as exc:
         line, _col = exc.position
         feed.errors.append(
@@ -161,7 +164,8 @@ def read_atom_file(path: Path) -> AtomFeed:
             return AtomFeed(
                 errors=[RecordError(str(path), "file", f"the saved response is HTTP {status}")]
             )
-        return parse_atom(body.encode("utf-8"), str(path))
+        # a lone surrogate (an escaped "\ud800" in the JSON) becomes U+FFFD, not a crash
+        return parse_atom(body.encode("utf-8", "replace"), str(path))
     return parse_atom(raw, str(path))
 
 

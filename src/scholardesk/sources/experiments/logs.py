@@ -10,6 +10,7 @@ also stored as the run's result.
 
 from __future__ import annotations
 
+import math
 import re
 from array import array
 from pathlib import Path
@@ -47,6 +48,10 @@ def compile_template(template: str) -> tuple[re.Pattern[str], list[str]]:
 def _literal(text: str) -> str:
     parts = re.split(r"(\s+)", text)
     return "".join(r"\s*" if p.isspace() else re.escape(p) for p in parts if p)
+
+
+def _last_finite(values: array[float]) -> float | None:
+    return next((v for v in reversed(values) if math.isfinite(v)), None)
 
 
 def parse_log(
@@ -88,7 +93,9 @@ def parse_log(
                 model=model or path.stem,
                 name=path.stem,
                 reference=str(path),
-                results=[(s.metric, s.values[-1], guess_higher_is_better(s.metric)) for s in series],
+                # the result is the last finite value ("loss = nan" lines stay in the curve)
+                results=[(s.metric, last, guess_higher_is_better(s.metric)) for s in series
+                         if (last := _last_finite(s.values)) is not None],
                 series=series,
             ),
         )

@@ -138,12 +138,12 @@ def _tensor_scalar(tensor: bytes) -> float | None:
             dtype = value
         elif num == 4 and wire == 2:
             content = value
-        elif num == 5:  # float_val: packed (wire 2) or not (wire 5)
+        elif num == 5 and wire in (2, 5):  # float_val: packed (wire 2) or not (wire 5)
             if wire == 2:
                 floats.extend(x for (x,) in struct.iter_unpack("<f", value))
             else:
                 floats.append(_F32.unpack(value)[0])
-        elif num == 6:
+        elif num == 6 and wire in (1, 2):  # double_val: packed (wire 2) or not (wire 1)
             if wire == 2:
                 floats.extend(x for (x,) in struct.iter_unpack("<d", value))
             else:
