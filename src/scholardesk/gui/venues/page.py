@@ -132,6 +132,7 @@ class VenuesPage(Page):
         self.search.setPlaceholderText(tr("Search, or paste any venue string (NIPS, Proc. CVPR…)"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._search_changed)
+        self.search.setMinimumWidth(240)
         bar.addWidget(self.search, 3)
         self.category = QComboBox()
         self.category.addItem(tr("All categories"), "")
@@ -139,7 +140,10 @@ class VenuesPage(Page):
             self.category.addItem(f"{cat.code} · {category_label(cat.code, current_language())}",
                                   cat.code)
         self.category.currentIndexChanged.connect(self._filters_changed)
-        bar.addWidget(self.category, 2)
+        self.category.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.category.setMinimumContentsLength(16)
+        bar.addWidget(self.category, 1)
         self.rank = QComboBox()
         self.rank.addItem(tr("All ranks"), "")
         for r in "ABC":
@@ -260,7 +264,7 @@ class VenuesPage(Page):
         self.metrics_view.verticalHeader().setDefaultSectionSize(22)
         self.metrics_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.metrics_view.horizontalHeader().setStretchLastSection(True)
-        layout.addWidget(self.metrics_view, 1)
+        layout.addWidget(self.metrics_view, 2)
         buttons = QHBoxLayout()
         self.add_metric_button = QPushButton(tr("Add metric value…"))
         self.add_metric_button.clicked.connect(self.add_metric)
@@ -400,7 +404,7 @@ class VenuesPage(Page):
         widths the user set last time, remembered from now on."""
         self.table.resizeColumnsToContents()
         header = self.table.horizontalHeader()
-        for col, cap in ((1, 380), (4, 260), (5, 160)):
+        for col, cap in ((1, 260), (4, 230), (5, 120)):
             header.resizeSection(col, min(header.sectionSize(col), cap))
         remember_header(header, self.services.paths.home, "venues")
 

@@ -36,7 +36,15 @@ def kind_label(kind: str) -> str:
 
 
 def metric_label(metric: str) -> str:
-    return tr(METRICS.get(metric, metric))
+    """"cas_zone_sub_2" → "CAS zone (minor) · 2" (the lists number their categories)."""
+    if metric in METRICS:
+        return tr(METRICS[metric])
+    base, _, number = metric.rpartition("_")
+    if number.isdigit() and base:
+        names = {"jcr_quartile": tr("JCR quartile"), "jcr_rank": tr("JCR rank"),
+                 "cas_zone_sub": tr("CAS zone (minor)")}
+        return f"{names.get(base) or tr(METRICS.get(base, base))} · {number}"
+    return metric
 
 
 def shown_ranks(v: Venue) -> str:
@@ -44,6 +52,13 @@ def shown_ranks(v: Venue) -> str:
     if v.ccf is None:
         return ""
     return "/".join(sorted({r.rank for r in v.ccf_all if r.edition == v.ccf.edition}))
+
+
+def shown_categories(v: Venue) -> list[str]:
+    """The venue's categories in the edition shown, each once (TOMM: CG, NW)."""
+    if v.ccf is None:
+        return []
+    return list(dict.fromkeys(r.category for r in v.ccf_all if r.edition == v.ccf.edition))
 
 
 def source_family(source: str) -> str:
@@ -109,11 +124,10 @@ class VenueTableModel(QAbstractTableModel):
             if col == "lists":
                 return label.text if label is not None else ""
             if col == "category":
+                codes = shown_categories(v)
                 if role == Qt.ItemDataRole.ToolTipRole:
-                    return ", ".join(
-                        category_label(r.category, current_language()) for r in v.ccf_all
-                    ) or None
-                return ", ".join(r.category for r in v.ccf_all)
+                    return ", ".join(category_label(c, current_language()) for c in codes) or None
+                return ", ".join(codes)
             if col == "publisher":
                 return v.publisher
         if role == Qt.ItemDataRole.ForegroundRole and col == "rank" and v.ccf:
