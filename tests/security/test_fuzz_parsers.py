@@ -7,7 +7,7 @@ macro openers). A case passes when the parser returns, or raises one of our own 
 (``ScholarDeskError``) or the per-record error its caller documents; and when it takes under
 ``MAX_CASE_S`` seconds (an interval timer stops a hang).
 
-    SCHOLARDESK_FUZZ_CASES   cases per parser (default 150; CI keeps the run under a minute)
+    SCHOLARDESK_FUZZ_CASES   cases per parser (default 400: about 7,000 cases, ~10 s)
     SCHOLARDESK_FUZZ_SEED    the random seed (default 11); a failure names it and the case
 
 Each failure is reported with the parser, the seed file, the mutations and the exception.
@@ -32,7 +32,7 @@ import pytest
 
 from scholardesk.core.errors import ScholarDeskError
 
-CASES = int(os.environ.get("SCHOLARDESK_FUZZ_CASES", "150"))
+CASES = int(os.environ.get("SCHOLARDESK_FUZZ_CASES", "400"))
 SEED = int(os.environ.get("SCHOLARDESK_FUZZ_SEED", "11"))
 MAX_CASE_S = 10.0
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -502,3 +502,27 @@ def test_a_log_whose_last_value_overflows_keeps_the_last_finite_result(tmp_path:
     (run,) = parsed.runs
     assert [(r.metric, r.value) for r in run.result_values] == [("loss", 0.25)]
     assert len(run.series[0].values) == 3  # the curve keeps the overflow point
+
+
+def test_huge_numbers_in_tables_logs_and_metrics_are_record_errors(tmp_path: Path) -> None:
+    """(was: OverflowError for year 1e309 in a metrics CSV and for a 30-digit log step;
+    ValueError from float() for the cell "49,0,0" and OverflowError for seed 1e309 in
+    experiment tables)"""
+    from scholardesk.sources.experiments.logs import parse_log
+    from scholardesk.sources.experiments.tables import CellError, parse_json, parse_number
+    from scholardesk.sources.venue_metrics_csv import read_metrics
+
+    metrics = tmp_path / "metrics.csv"
+    metrics.write_text("venue,year,source,metric,value\nNeurIPS,1e309,x,acceptance_rate,0.2\n")
+    records, errors = read_metrics(metrics)
+    assert records == [] and "is not a year" in errors[0].message
+    log = tmp_path / "train.log"
+    log.write_text("epoch 99999999999999999999999999999 loss = 0.5\nepoch 2 loss = 0.25\n")
+    parsed = parse_log(log, "epoch {epoch} loss = {loss}")
+    assert [e[0] for e in parsed.errors] == ["line 1"] and len(parsed.runs[0].series[0].values) == 1
+    with pytest.raises(CellError):
+        parse_number("49,0,0")
+    table = tmp_path / "runs.json"
+    table.write_text('[{"model": "m", "seed": 1e309, "acc": 0.5}, {"model": "n", "acc": 0.7}]')
+    parsed_table = parse_json(table)
+    assert [r.model for r in parsed_table.runs] == ["n"] and parsed_table.errors[0][0] == "m"

@@ -111,7 +111,7 @@ def _read_metrics(path: Path) -> tuple[list[MetricRecord], list[RecordError]]:
             year = int(float(year_text))
             if not 1900 <= year <= 2100:
                 raise ValueError
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: int(float("1e309"))
             errors.append(RecordError(str(path), where, f"year {year_text!r} is not a year"))
             continue
         metric = normalise_metric(metric_text)

@@ -77,7 +77,9 @@ def parse_log(
             try:
                 values = [float(m.group(name)) for name in metrics]
                 step = int(float(m.group(step_field))) if step_field else matched
-            except ValueError as exc:
+                if not -(1 << 63) <= step < 1 << 63:  # steps are stored as 64-bit integers
+                    raise ValueError(f"step {m.group(step_field)} is out of range")
+            except (ValueError, OverflowError) as exc:  # OverflowError: int(float("1e309"))
                 errors.append((f"line {lineno}", str(exc)))
                 continue
             matched += 1

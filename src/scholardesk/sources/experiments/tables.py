@@ -70,7 +70,10 @@ def parse_number(text: str) -> float | None:
     if "," in cell:
         # 1,234.5 (thousands) or 71,5 (decimal comma)
         cell = cell.replace(",", "") if "." in cell or re.search(r",\d{3}\b", cell) else cell.replace(",", ".")
-    return float(cell)  # percentages keep their printed scale (71.5% → 71.5)
+    try:
+        return float(cell)  # percentages keep their printed scale (71.5% → 71.5)
+    except ValueError as exc:  # "49,0,0" passes the pattern, then reads "49.0.0"
+        raise CellError(f"{text.strip()!r} is not a number") from exc
 
 
 def metric_header(header: str) -> tuple[str, bool]:
@@ -219,7 +222,7 @@ def rows_to_runs(
     for builder in builders.values():
         try:
             run = builder.build(experiment, default_source, reference)
-        except (CellError, ValueError) as exc:
+        except (CellError, ValueError, OverflowError) as exc:  # OverflowError: seed 1e309
             errors.append((builder.attrs.get("model", "?"), str(exc)))
             continue
         if run.results or run.series:
