@@ -7,6 +7,7 @@ longer (Chinese) labels.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -30,9 +31,66 @@ from PySide6.QtWidgets import (
 
 from scholardesk.core.i18n import tr
 from scholardesk.domain.papers import LINK_KINDS, READING_STATUSES, Paper
+from scholardesk.domain.published_versions import NOT_FOUND, Proposal
+from scholardesk.domain.venues import VenueMetric
 from scholardesk.gui.papers.table_model import status_label
 
 CITATION_STYLES = (("gbt7714", "GB/T 7714"), ("apa", "APA"), ("ieee", "IEEE"), ("bibtex", "BibTeX"))
+SOURCE_NAMES = {"semanticscholar": "Semantic Scholar", "dblp": "DBLP", "openalex": "OpenAlex",
+                "crossref": "Crossref", "arxiv": "arXiv"}
+HISTORY_YEARS = 6  # per-year values shown in the detail pane (newest first)
+
+
+def source_names(sources: Iterable[str]) -> str:
+    return ", ".join(SOURCE_NAMES.get(s, s) for s in sources)
+
+
+def published_text(proposal: Proposal | None) -> str:
+    """The detail pane's line about the published version, from the resolver's answer."""
+    if proposal is None or proposal.checked_at is None:
+        return ""
+    date = proposal.checked_at.date().isoformat()
+    if proposal.status == NOT_FOUND:
+        return tr("Not published as of {date}", date=date)
+    if proposal.status not in ("published", "ambiguous") or proposal.state == "dismissed":
+        return ""
+    where = " ".join(x for x in (proposal.venue, str(proposal.year or "")) if x)
+    if proposal.doi:
+        where += f" ({proposal.doi})"
+    if proposal.state == "applied":
+        return tr("Published in: {where} — found {date} via {sources}", where=where, date=date,
+                  sources=source_names(proposal.sources))
+    return tr("Perhaps published in: {where} — found {date} via {sources}, waiting for your "
+              "review", where=where, date=date, sources=source_names(proposal.sources))
+
+
+def history_text(ccf_line: str, metrics: Iterable[VenueMetric]) -> str:
+    """The venue's history for the detail pane: the CCF editions ("IJCAI · CCF B (2026) · A
+    (2022)"), then per year (newest first) its CAS zone, JCR quartile, IF and warning."""
+    years: dict[int, dict[str, VenueMetric]] = {}
+    for m in metrics:
+        if m.metric in ("cas_zone", "top", "jcr_quartile", "impact_factor", "warning"):
+            years.setdefault(m.year, {}).setdefault(m.metric, m)
+    lines = [ccf_line] if ccf_line else []
+    for year in sorted(years, reverse=True)[:HISTORY_YEARS]:
+        got = years[year]
+        parts = []
+        zone = got.get("cas_zone")
+        if zone is not None:
+            top = got.get("top")
+            number = int(zone.number) if zone.number is not None else zone.value
+            parts.append(f"{number}区" + (" Top" if top is not None and top.value == "yes" else ""))
+        if "jcr_quartile" in got:
+            parts.append(got["jcr_quartile"].value)
+        impact = got.get("impact_factor")
+        if impact is not None:
+            parts.append(f"IF {impact.number:g}" if impact.number is not None else
+                         f"IF {impact.value}")
+        if "warning" in got:
+            parts.append(tr("warning list: {reason}", reason=got["warning"].value))
+        if parts:
+            lines.append(f"{year}: " + " · ".join(parts))
+    return "\n".join(lines)
 
 
 def citation_menu(parent: QWidget) -> tuple[QMenu, dict[str, object]]:
@@ -71,9 +129,12 @@ class PaperDetail(QWidget):
         self.where = QLabel()
         self.published = QLabel()  # "published in …" once the resolver found the published version
         self.published.setObjectName("paper-published")
+        self.history = QLabel()  # the venue's ranks per list and year
+        self.history.setObjectName("paper-venue-history")
+        self.history.setStyleSheet("color: #555;")
         self.ids = QLabel()
         self.ids.setOpenExternalLinks(True)
-        for w in (self.title, self.authors, self.where, self.published, self.ids):
+        for w in (self.title, self.authors, self.where, self.published, self.history, self.ids):
             w.setWordWrap(True)
             # wrapped labels must not ask for more width than the pane has
             w.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -160,6 +221,8 @@ class PaperDetail(QWidget):
         self.where.setText(where)
         self.published.setText("")
         self.published.setVisible(False)
+        self.history.setText("")
+        self.history.setVisible(False)
         parts = []
         if paper.arxiv_id:
             version = f"v{paper.arxiv_version}" if paper.arxiv_version else ""
@@ -181,3 +244,12 @@ class PaperDetail(QWidget):
         sources = [f"{kinds.get(p.source_kind, p.source_kind)}: {Path(p.source_ref).name or p.source_ref}"
                    + (f" [{p.record_ref}]" if p.record_ref else "") for p in paper.provenance]
         self.sources.setText(tr("Sources: {sources}", sources="; ".join(sources)) if sources else "")
+
+    def show_published(self, proposal: Proposal | None) -> None:
+        text = published_text(proposal)
+        self.published.setText(text)
+        self.published.setVisible(bool(text))
+
+    def show_history(self, text: str) -> None:
+        self.history.setText(text)
+        self.history.setVisible(bool(text))

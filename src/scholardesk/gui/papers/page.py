@@ -5,6 +5,7 @@ and edit one paper, bulk edits on a selection, add/import/export and arXiv subsc
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt, QTimer, QUrl
@@ -29,13 +30,24 @@ from PySide6.QtWidgets import (
 )
 
 from scholardesk.core.i18n import tr, trn
-from scholardesk.domain.changes import Changes
+from scholardesk.core.progress import Progress
+from scholardesk.domain.changes import VENUES, Changes
 from scholardesk.domain.importing import ImportReport
-from scholardesk.domain.papers import READING_STATUSES, Paper, PaperFilter
+from scholardesk.domain.papers import READING_STATUSES, Paper, PaperFilter, PaperRow
+from scholardesk.domain.published_versions import Proposal
+from scholardesk.domain.venues import RankLabel
 from scholardesk.gui.page_base import Page
-from scholardesk.gui.papers.detail import PaperDetail, citation_menu
+from scholardesk.gui.papers.detail import PaperDetail, citation_menu, history_text
 from scholardesk.gui.papers.dialogs import AddPapersDialog, ImportResultDialog, SubscriptionsDialog
-from scholardesk.gui.papers.table_model import COLUMNS, PapersTableModel, status_label
+from scholardesk.gui.papers.resolve_dialog import ResolveDialog
+from scholardesk.gui.papers.table_model import (
+    COLUMNS,
+    PAGE,
+    PapersTableModel,
+    RankCell,
+    rank_cells,
+    status_label,
+)
 from scholardesk.gui.tasks import Task
 from scholardesk.gui.widgets.empty_state import EmptyState
 from scholardesk.gui.widgets.highlight import HighlightDelegate, search_terms
@@ -46,7 +58,29 @@ from scholardesk.services.papers import Facets
 logger = logging.getLogger(__name__)
 
 SEARCH_DELAY_MS = 200
+VENUE_MIN_CONFIDENCE = 0.85  # as the Rank column (VenuesService.rank_labels)
 ANY_YEAR = 0
+
+
+def rank_predicate(zone: str, quartile: str, warning: str
+                   ) -> Callable[[RankLabel | None], bool] | None:
+    """The CAS zone / JCR quartile / warning filters as one test on a venue's rank label
+    (None: no filter chosen). ``zone`` "1".."4" or "1T" (zone 1 and Top); ``warning``
+    "warned" or "clear" (a venue without a label is not on the list)."""
+    if not (zone or quartile or warning):
+        return None
+
+    def keep(label: RankLabel | None) -> bool:
+        if zone:
+            if label is None or label.cas_zone != int(zone[0]) or (zone.endswith("T")
+                                                                    and not label.top):
+                return False
+        if quartile and (label is None or label.quartile != quartile):
+            return False
+        warned = label is not None and label.warned
+        return not (warning == "warned" and not warned or warning == "clear" and warned)
+
+    return keep
 
 
 class PapersPage(Page):
@@ -60,6 +94,9 @@ class PapersPage(Page):
         self._sort = ("added", True)
         self._load_generation = 0
         self._selected_id: int | None = None
+        self.resolve_dialog: ResolveDialog | None = None  # the open review (tests look at it)
+        self._ranks_ready = False  # the venues' rank lookup is built (first build ~1 s)
+        self._ranks_warming = False
 
         # -- filters -----------------------------------------------------------------------------
         self.search = QLineEdit()
@@ -78,6 +115,22 @@ class PapersPage(Page):
         self.rank_filter.addItem(tr("Any CCF rank"), "")
         for ranks in ("A", "AB", "B", "C"):
             self.rank_filter.addItem(tr("CCF {rank}", rank="/".join(ranks)), ranks)
+        self.zone_filter = QComboBox()  # CAS zone (中科院分区) of the newest CAS list
+        self.zone_filter.setObjectName("papers-zone-filter")
+        self.zone_filter.addItem(tr("Any CAS zone"), "")
+        self.zone_filter.addItem(tr("CAS zone 1 Top"), "1T")
+        for zone in (1, 2, 3, 4):
+            self.zone_filter.addItem(tr("CAS zone {zone}", zone=zone), str(zone))
+        self.quartile_filter = QComboBox()  # JCR quartile of the newest JCR list
+        self.quartile_filter.setObjectName("papers-quartile-filter")
+        self.quartile_filter.addItem(tr("Any JCR quartile"), "")
+        for q in ("Q1", "Q2", "Q3", "Q4"):
+            self.quartile_filter.addItem(tr("JCR {quartile}", quartile=q), q)
+        self.warning_filter = QComboBox()  # the newest CAS warning list
+        self.warning_filter.setObjectName("papers-warning-filter")
+        self.warning_filter.addItem(tr("Warning list: any"), "")
+        self.warning_filter.addItem(tr("On the warning list"), "warned")
+        self.warning_filter.addItem(tr("Not on the warning list"), "clear")
         self.year_from = QSpinBox()
         self.year_to = QSpinBox()
         for spin, label in ((self.year_from, tr("from")), (self.year_to, tr("to"))):
@@ -91,16 +144,22 @@ class PapersPage(Page):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.reload)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
-        for combo in (self.status_filter, self.tag_filter, self.category_filter, self.rank_filter):
+        for combo in (self.status_filter, self.tag_filter, self.category_filter, self.rank_filter,
+                      self.zone_filter, self.quartile_filter, self.warning_filter):
             combo.currentIndexChanged.connect(lambda _i: self.reload())
         for spin in (self.year_from, self.year_to):
             spin.valueChanged.connect(lambda _v: self.reload())
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
-        for w in (self.status_filter, self.tag_filter, self.category_filter, self.rank_filter,
-                  self.year_from, self.year_to):
+        for w in (self.status_filter, self.tag_filter, self.category_filter, self.year_from,
+                  self.year_to):
             filters.addWidget(w)
+        rank_filters = QHBoxLayout()  # the venue's rank lists: a row of their own
+        rank_filters.addWidget(QLabel(tr("Venue rank:")))
+        for w in (self.rank_filter, self.zone_filter, self.quartile_filter, self.warning_filter):
+            rank_filters.addWidget(w)
+        rank_filters.addStretch(1)
 
         # -- actions ------------------------------------------------------------------------------
         self.add_button = QPushButton(tr("Add…"))
@@ -110,6 +169,18 @@ class PapersPage(Page):
         self.fetch_button = QPushButton(tr("Fetch new"))
         self.fetch_button.setToolTip(tr("Bring in what appeared on arXiv since the last check"))
         self.subs_button = QPushButton(tr("Subscriptions…"))
+        self.resolve_button = QPushButton(tr("Find published versions"))
+        self.resolve_button.setObjectName("papers-resolve")
+        self.resolve_button.setToolTip(tr(
+            "Look up where arXiv preprints were published (Semantic Scholar, DBLP, OpenAlex, "
+            "Crossref) and review the proposed venues before anything changes"))
+        resolve_menu = QMenu(self.resolve_button)
+        resolve_menu.addAction(tr("For the selected papers"), lambda: self.find_published())
+        resolve_menu.addAction(tr("For the whole library"),
+                               lambda: self.find_published(whole_library=True))
+        resolve_menu.addSeparator()
+        resolve_menu.addAction(tr("Review waiting proposals…"), self.review_proposals)
+        self.resolve_button.setMenu(resolve_menu)
         self.count_label = QLabel()
         self.count_label.setObjectName("papers-count")
         self.add_button.clicked.connect(self.add_papers)
@@ -119,13 +190,13 @@ class PapersPage(Page):
         self.subs_button.clicked.connect(self.edit_subscriptions)
         actions = QHBoxLayout()
         for b in (self.add_button, self.import_button, self.export_button, self.fetch_button,
-                  self.subs_button):
+                  self.subs_button, self.resolve_button):
             actions.addWidget(b)
         actions.addStretch(1)
         actions.addWidget(self.count_label)
 
         # -- table and detail ------------------------------------------------------------------
-        self.model = PapersTableModel(self.svc.rows, self)
+        self.model = PapersTableModel(self.svc.rows, self, fetch_ranks=self._rank_cells)
         self.table = QTableView()
         self.table.setObjectName("papers-table")
         self.table.setModel(self.model)
@@ -147,9 +218,10 @@ class PapersPage(Page):
         header.setSectionsClickable(True)
         header.sectionClicked.connect(self._sort_by)
         stars = self.table.fontMetrics().horizontalAdvance("★★★★★") + 16
-        for col, width in enumerate((330, 130, 44, 140, 56, stars, 80)):
+        for col, width in enumerate((330, 110, 44, 120, 110, 56, stars, 70)):
             self.table.setColumnWidth(col, width)
-        remember_header(header, services.paths.home, "papers")
+        # a new key since the Rank column: a saved 7-column state would misplace the widths
+        remember_header(header, services.paths.home, "papers-v2")
         self.highlight = HighlightDelegate(self.table)
         for col in (0, 1, 3):  # title, authors, venue: where search hits are
             self.table.setItemDelegateForColumn(col, self.highlight)
@@ -173,6 +245,7 @@ class PapersPage(Page):
 
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
+        layout.addLayout(rank_filters)
         layout.addLayout(actions)
         layout.addWidget(splitter, 1)
 
@@ -188,6 +261,7 @@ class PapersPage(Page):
         )
 
     def refresh(self) -> None:
+        self._warm_ranks()
         self.reload()
         Task(lambda _p: self.svc.facets()).on_success(self._show_facets).start()
 
@@ -199,24 +273,87 @@ class PapersPage(Page):
         generation = self._load_generation
 
         ranks = str(self.rank_filter.currentData() or "")
+        keep = rank_predicate(str(self.zone_filter.currentData() or ""),
+                              str(self.quartile_filter.currentData() or ""),
+                              str(self.warning_filter.currentData() or ""))
 
-        def load(_p: object) -> tuple[list[int], list[object]]:
-            ids = self.svc.list_ids(flt, sort, descending)
-            if ranks:  # venues: keep papers whose venue string resolves to these CCF ranks
+        def load(_p: object) -> tuple[list[int], list[PaperRow], dict[str, RankCell]]:
+            by_rank = sort == "rank"
+            ids = self.svc.list_ids(flt, "added" if by_rank else sort, True if by_rank else descending)
+            if ranks or keep is not None:  # venues: papers whose venue has these ranks
                 strings = [v for v, _n in self.svc.distinct_venues()]
-                venues = self.services.venues.strings_with_rank(strings, ranks)
-                allowed = set(self.svc.ids_with_venues(venues))
-                ids = [i for i in ids if i in allowed]
-            return ids, self.svc.rows(ids[:200])
+                if ranks:
+                    strings = self.services.venues.strings_with_rank(strings, ranks)
+                if keep is not None and not ranks and keep(None):
+                    # "not on the warning list": papers without a venue stay in
+                    labels = self.services.venues.rank_labels(strings)
+                    denied = set(self.svc.ids_with_venues(
+                        [s for s in strings if not keep(labels.get(s))]))
+                    ids = [i for i in ids if i not in denied]
+                else:
+                    if keep is not None:
+                        labels = self.services.venues.rank_labels(strings)
+                        strings = [s for s in strings if keep(labels.get(s))]
+                    allowed = set(self.svc.ids_with_venues(strings))
+                    ids = [i for i in ids if i in allowed]
+            if by_rank:
+                ids = self._sorted_by_rank(ids, descending)
+            first = self.svc.rows(ids[:PAGE])
+            return ids, first, self._rank_cells(r.venue for r in first)  # type: ignore[return-value]
 
         Task(load).on_success(lambda result: self._loaded(generation, result)).start()
 
-    def _loaded(self, generation: int, result: tuple[list[int], list[object]]) -> None:
+    def _rank_cells(self, venues: Iterable[str]) -> dict[str, RankCell] | None:
+        """Worker thread: the Rank column's cells for these venue strings; None while the
+        lookup is still being built (the rows do not wait for it)."""
+        if not self._ranks_ready:
+            return None
+        return rank_cells(self.services.venues, venues)
+
+    def _warm_ranks(self) -> None:
+        """Build the venues' rank lookup in the background (an io task, so that it never
+        holds up the rows); then fill the Rank column and the detail pane's venue history."""
+        if self._ranks_ready or self._ranks_warming:
+            return
+        self._ranks_warming = True
+        venues = self.services.venues
+
+        def warmed(_r: object) -> None:
+            self._ranks_warming = False
+            self._ranks_ready = True
+            wanted = self.model.cached_venues()
+            Task(lambda _p: rank_cells(venues, wanted)).on_success(
+                lambda cells: self.model.add_ranks(cells, wanted)).start()
+            if self._selected_id is not None:
+                self._selection_changed()
+
+        def failed(exc: BaseException) -> None:
+            self._ranks_warming = False
+            logger.warning("Could not build the venue rank lookup: %s", exc)
+
+        Task(lambda _p: venues.rank_labels([]), kind="io").on_success(warmed).on_failure(
+            failed).start()
+
+    def _sorted_by_rank(self, ids: list[int], worst_first: bool) -> list[int]:
+        """Worker thread: ids ordered by the rank of their venue (RankLabel.sort_key: CCF,
+        CAS zone, JCR quartile, IF), papers without a ranked venue last; stable, so papers of
+        one rank keep the newest-added-first order."""
+        venue_of = self.svc.venues_for(ids)
+        labels = self.services.venues.rank_labels(set(venue_of.values()))
+        unranked = (10, 10, 10, 0.0)
+        keys = {v: lab.sort_key for v, lab in labels.items()}
+        ranked = [i for i in ids if venue_of.get(i) in keys]
+        rest = [i for i in ids if venue_of.get(i) not in keys]
+        ranked.sort(key=lambda i: keys.get(venue_of.get(i, ""), unranked), reverse=worst_first)
+        return ranked + rest
+
+    def _loaded(self, generation: int,
+                result: tuple[list[int], list[PaperRow], dict[str, RankCell]]) -> None:
         if generation != self._load_generation:
             return
-        ids, first = result
+        ids, first, ranks = result
         self.highlight.terms = search_terms(self.search.text())
-        self.model.set_ids(ids, first)  # type: ignore[arg-type]
+        self.model.set_ids(ids, first, ranks)
         self.count_label.setText(trn("{n} paper", "{n} papers", len(ids)))
         self.empty_state.set_message(self._empty_message())
         self.loaded_count += 1
@@ -234,7 +371,9 @@ class PapersPage(Page):
         query = self.search.text().strip()
         if query:
             return tr("No papers match “{query}”.", query=query)
-        if self.current_filter() != PaperFilter() or self.rank_filter.currentData():
+        if self.current_filter() != PaperFilter() or any(
+                c.currentData() for c in (self.rank_filter, self.zone_filter,
+                                          self.quartile_filter, self.warning_filter)):
             return tr("No papers match these filters.")
         return tr("Your library has no papers yet: use Add… or Import… above.")
 
@@ -252,7 +391,10 @@ class PapersPage(Page):
             combo.blockSignals(False)
 
     def on_changes(self, changes: Changes) -> None:
-        if changes.touches(self.area):
+        # new rank lists change the Rank column and its filters
+        if changes.touches(VENUES):
+            self._ranks_ready = False
+        if changes.touches(self.area) or changes.touches(VENUES):
             self.refresh()
 
     def _sort_by(self, column: int) -> None:
@@ -260,6 +402,7 @@ class PapersPage(Page):
         if key == "tags":
             return
         current, descending = self._sort
+        # rank: best first on the first click (ascending sort key)
         descending = not descending if current == key else key in ("year", "rating", "added")
         self._sort = (key, descending)
         self.table.horizontalHeader().setSortIndicator(
@@ -281,18 +424,28 @@ class PapersPage(Page):
             return
         pid = ids[0]
         self._selected_id = pid
-        def fetch(_p: object) -> tuple[Paper, object]:
+        def fetch(_p: object) -> tuple[Paper, object, object, str]:
             paper = self.svc.get(pid)  # with its CCF badge (venues integration)
-            return paper, self.services.venues.rank_for(paper.venue) if paper.venue else None
+            ccf, history = None, ""
+            found = (self.services.venues.match(paper.venue)
+                     if paper.venue and self._ranks_ready else None)
+            if found is not None and found.confidence >= VENUE_MIN_CONFIDENCE:
+                ccf = found.venue.ccf
+                history = history_text(self.services.venues.ccf_history(found.venue),
+                                       self.services.venues.detail(found.venue.id).metrics)
+            answers = self.services.papers_resolve.proposals(pending=False, paper_ids=[pid])
+            return paper, ccf, answers[-1] if answers else None, history
 
-        def show(result: tuple[Paper, object]) -> None:
-            paper, ccf = result
+        def show(result: tuple[Paper, object, object, str]) -> None:
+            paper, ccf, proposal, history = result
             if self._selected_id != paper.id:
                 return
             self.detail.show_paper(paper)
             if ccf is not None:
                 badge = tr("CCF {rank}", rank=getattr(ccf, "rank", ""))
                 self.detail.where.setText(f"{self.detail.where.text()} · {badge}")
+            self.detail.show_published(proposal)  # type: ignore[arg-type]
+            self.detail.show_history(history)
 
         Task(fetch).on_success(show).start()
 
@@ -352,6 +505,8 @@ class PapersPage(Page):
         menu.addAction(tr("Add tag…"), lambda: self._ask_tag(ids, add=True))
         menu.addAction(tr("Remove tag…"), lambda: self._ask_tag(ids, add=False))
         menu.addSeparator()
+        menu.addAction(tr("Find published versions"), lambda: self.find_published(ids))
+        menu.addSeparator()
         menu.addAction(tr("Export selection…"), lambda: self.export_papers(ids))
         menu.addAction(tr("Delete…"), lambda: self._delete(ids))
         return menu
@@ -378,6 +533,60 @@ class PapersPage(Page):
         )
         if answer == QMessageBox.StandardButton.Yes:
             Task(lambda _p: self.svc.delete(ids)).with_progress(tr("Deleting papers")).start()
+
+    # -- published versions (issue #14) ---------------------------------------------------------
+    def find_published(self, ids: list[int] | None = None, whole_library: bool = False) -> None:
+        """Ask the services where the papers (the selection, or every preprint) were
+        published, then open the review. Cancel keeps the answers found so far."""
+        chosen: list[int] | None = None if whole_library else (ids or self.selected_ids())
+        if chosen is not None and not chosen:
+            QMessageBox.information(self, tr("Find published versions"),
+                                    tr("Select papers first, or choose “For the whole library”."))
+            return
+        resolver = self.services.papers_resolve
+        label = (tr("Finding published versions of the library") if chosen is None else
+                 trn("Finding the published version of {n} paper",
+                     "Finding the published versions of {n} papers", len(chosen)))
+
+        def run(p: Progress) -> tuple[object, dict[int, PaperRow]]:
+            report = resolver.propose(chosen, p)
+            return report, self._rows_of([x.paper_id for x in report.proposals])
+
+        Task(run, kind="io").with_progress(label).on_success(
+            lambda result: self._open_review(result[0].proposals, result[1],  # type: ignore[attr-defined]
+                                             len(result[0].proposals))  # type: ignore[attr-defined]
+        ).start()
+
+    def review_proposals(self) -> None:
+        """The proposals waiting from an earlier (perhaps interrupted) run."""
+        resolver = self.services.papers_resolve
+
+        def run(_p: object) -> tuple[list[Proposal], dict[int, PaperRow]]:
+            pending = resolver.proposals(pending=True)
+            return pending, self._rows_of([x.paper_id for x in pending])
+
+        Task(run).on_success(lambda result: self._open_review(result[0], result[1], None)).start()
+
+    def _rows_of(self, ids: list[int]) -> dict[int, PaperRow]:
+        return {r.id: r for r in self.svc.rows(ids)}
+
+    def _open_review(self, proposals: list[Proposal], rows: dict[int, PaperRow],
+                     checked: int | None) -> None:
+        dialog = ResolveDialog(proposals, rows, checked, self)
+        self.resolve_dialog = dialog
+        resolver = self.services.papers_resolve
+
+        def accept(ids: list[int]) -> None:
+            Task(lambda _p: resolver.apply(ids)).with_progress(
+                trn("Applying {n} published version", "Applying {n} published versions", len(ids))
+            ).on_success(lambda _r: dialog.remove(ids)).start()
+
+        def dismiss(ids: list[int]) -> None:
+            Task(lambda _p: resolver.dismiss(ids)).on_success(lambda _r: dialog.remove(ids)).start()
+
+        dialog.accept_requested.connect(accept)
+        dialog.dismiss_requested.connect(dismiss)
+        dialog.open()
 
     # -- add / import / export / arXiv ----------------------------------------------------------
     def import_actions(self) -> list[QAction]:

@@ -10,7 +10,8 @@ costs one small query per visible page, never per-row widgets or a full load.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont
@@ -29,10 +30,46 @@ COLUMNS: list[tuple[str, Callable[[], str]]] = [
     ("authors", lambda: tr("Authors")),
     ("year", lambda: tr("Year")),
     ("venue", lambda: tr("Venue")),
+    ("rank", lambda: tr("Rank")),
     ("status", lambda: tr("Status")),
     ("rating", lambda: tr("Rating")),
     ("tags", lambda: tr("Tags")),
 ]
+
+
+@dataclass(frozen=True)
+class RankCell:
+    """What the Rank column shows for one venue string (a snapshot, like the rows)."""
+
+    text: str  # "CCF A · 1区 Top · Q1 · IF 20.8"
+    warned: bool = False  # on the newest warning list: shown red
+    tooltip: str = ""  # the CCF history of the venue and its warning
+
+
+def rank_cells(venues: object, strings: Iterable[str]) -> dict[str, RankCell]:
+    """Rank cells for venue strings, through ``VenuesService.rank_labels`` (worker thread)."""
+    from scholardesk.domain.venues import ccf_history
+
+    wanted = sorted({s for s in strings if s})
+    if not wanted:
+        return {}
+    labels = venues.rank_labels(wanted)  # type: ignore[attr-defined]
+    if not labels:
+        return {}
+    edition = venues.shown_edition()  # type: ignore[attr-defined]
+    out: dict[str, RankCell] = {}
+    for text, label in labels.items():
+        found = venues.match(text)  # type: ignore[attr-defined]
+        lines = []
+        if found is not None:
+            history = ccf_history(found.venue.ccf_all, edition)
+            lines.append(f"{found.venue.label} · {history}" if history else found.venue.label)
+        if label.text != f"CCF {label.ccf}":
+            lines.append(label.text)
+        if label.warning:
+            lines.append(tr("Warning list: {warning}", warning=label.warning))
+        out[str(text)] = RankCell(label.text, label.warned, "\n".join(lines))
+    return out
 
 
 def status_label(status: str) -> str:
@@ -43,11 +80,17 @@ class PapersTableModel(QAbstractTableModel):
     page_loaded = Signal(int)  # page number, after its rows arrived
 
     def __init__(self, fetch_rows: Callable[[Sequence[int]], list[PaperRow]],
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None,
+                 fetch_ranks: Callable[[Iterable[str]], Mapping[str, RankCell] | None]
+                 | None = None,
+                 ) -> None:
         super().__init__(parent)
         self._fetch_rows = fetch_rows
+        self._fetch_ranks = fetch_ranks
         self._ids: list[int] = []
         self._rows: dict[int, PaperRow] = {}
+        self._ranks: dict[str, RankCell] = {}  # venue string → its rank cell
+        self._asked: set[str] = set()  # venue strings whose rank was looked up
         self._pending: set[int] = set()
         self._wanted: set[int] = set()
         self._generation = 0
@@ -57,12 +100,19 @@ class PapersTableModel(QAbstractTableModel):
         self._flush.timeout.connect(self._load_wanted)
 
     # -- content -------------------------------------------------------------------------------
-    def set_ids(self, ids: list[int], first_rows: Sequence[PaperRow] = ()) -> None:
-        """A new result (filter or sort changed): ids in display order, plus the first page."""
+    def set_ids(self, ids: list[int], first_rows: Sequence[PaperRow] = (),
+                ranks: Mapping[str, RankCell] | None = None) -> None:
+        """A new result (filter or sort changed): ids in display order, plus the first page
+        and the rank cells of its venues (looked up in the same task)."""
         self.beginResetModel()
         self._generation += 1
         self._ids = ids
         self._rows = {r.id: r for r in first_rows}
+        if ranks is not None:  # a new lookup: venue lists may have changed since the last
+            self._ranks = dict(ranks)
+            self._asked = {r.venue for r in first_rows if r.venue}
+        else:  # not looked up (not ready): look again when the pages load
+            self._ranks, self._asked = {}, set()
         self._pending.clear()
         self._wanted.clear()
         if first_rows:
@@ -80,6 +130,21 @@ class PapersTableModel(QAbstractTableModel):
             return self._ids.index(paper_id)
         except ValueError:
             return None
+
+    def cached_venues(self) -> set[str]:
+        return {r.venue for r in self._rows.values() if r.venue}
+
+    def add_ranks(self, ranks: Mapping[str, RankCell], asked: Iterable[str] = ()) -> None:
+        """Rank cells that arrived after the rows (the lookup was still being built)."""
+        self._ranks.update(ranks)
+        self._asked.update(asked)
+        self._asked.update(ranks)
+        if self._ids:
+            col = [k for k, _h in COLUMNS].index("rank")
+            self.dataChanged.emit(self.index(0, col), self.index(len(self._ids) - 1, col))
+
+    def rank_of(self, venue: str) -> RankCell | None:
+        return self._ranks.get(venue)
 
     def cached(self, row: int) -> PaperRow | None:
         pid = self.id_at(row)
@@ -121,6 +186,8 @@ class PapersTableModel(QAbstractTableModel):
                 return "…" if index.column() == 0 else ""
             return None
         key = COLUMNS[index.column()][0]
+        if key == "rank":
+            return self._rank_data(row, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, key)
         if role == Qt.ItemDataRole.ToolTipRole and key in ("title", "authors", "venue"):
@@ -133,6 +200,18 @@ class PapersTableModel(QAbstractTableModel):
             return QColor("#1565c0")
         if role == Qt.ItemDataRole.TextAlignmentRole and key in ("year", "rating"):
             return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def _rank_data(self, row: PaperRow, role: int) -> object:
+        cell = self._ranks.get(row.venue) if row.venue else None
+        if cell is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cell.text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return cell.tooltip or cell.text
+        if role == Qt.ItemDataRole.ForegroundRole and cell.warned:
+            return QColor("#c62828")
         return None
 
     @staticmethod
@@ -166,14 +245,29 @@ class PapersTableModel(QAbstractTableModel):
         for page in sorted(self._wanted - self._pending):
             self._pending.add(page)
             ids = self._ids[page * PAGE : (page + 1) * PAGE]
-            Task(lambda _p, ids=ids: self._fetch_rows(ids)).on_success(
-                lambda rows, page=page: self._page_arrived(generation, page, rows)
+            asked = frozenset(self._asked)  # read on the GUI thread, passed to the worker
+            Task(lambda _p, ids=ids, asked=asked: self._load_page(ids, asked)).on_success(
+                lambda result, page=page: self._page_arrived(generation, page, *result)
             ).on_failure(lambda exc, page=page: self._page_failed(page, exc)).start()
         self._wanted.clear()
 
-    def _page_arrived(self, generation: int, page: int, rows: list[PaperRow]) -> None:
+    def _load_page(self, ids: Sequence[int], asked: frozenset[str]
+                   ) -> tuple[list[PaperRow], set[str], Mapping[str, RankCell]]:
+        """Worker thread: one page of rows and the rank cells of its new venue strings."""
+        rows = self._fetch_rows(ids)
+        new = {r.venue for r in rows if r.venue and r.venue not in asked}
+        ranks = self._fetch_ranks(new) if new and self._fetch_ranks is not None else {}
+        if ranks is None:  # the rank lookup is not ready yet: add_ranks() fills them in later
+            return rows, set(), {}
+        return rows, new, ranks
+
+    def _page_arrived(self, generation: int, page: int, rows: list[PaperRow],
+                      asked: Iterable[str] = (), ranks: Mapping[str, RankCell] | None = None,
+                      ) -> None:
         if generation != self._generation:
             return  # an old result: the filter changed while it loaded
+        self._asked.update(asked)
+        self._ranks.update(ranks or {})
         for r in rows:
             self._rows[r.id] = r
         first = page * PAGE
