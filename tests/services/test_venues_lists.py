@@ -114,6 +114,16 @@ def test_a_setting_shows_another_edition(full: tuple[VenuesService, ListsImportR
     assert old.ccf_history(iclr) == "ICLR · CCF – (2022) · A (2026)"
 
 
+def test_changing_the_edition_setting_relabels_at_once(
+        full: tuple[VenuesService, ListsImportReport]) -> None:
+    svc, _ = full
+    shown = VenuesService(svc.db, svc.paths, Settings())
+    assert shown.rank_labels(["IJCAI"])["IJCAI"].ccf == "B"  # builds the cached label table
+    shown.use_settings(Settings(ccf_edition="2022"))
+    assert shown.rank_labels(["IJCAI"])["IJCAI"].ccf == "A"
+    assert shown.rank_for("IJCAI").rank == "A"  # type: ignore[union-attr]
+
+
 def test_ccf_changes_between_editions(full: tuple[VenuesService, ListsImportReport]) -> None:
     svc, _ = full
     changes = svc.ccf_changes("2022", "2026")

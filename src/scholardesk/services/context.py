@@ -121,7 +121,7 @@ class Services:
         settings.save(self.paths.settings_file)
         self.settings = settings
         if "venues" in self.__dict__:  # built already: it keeps a Settings (CCF download URL)
-            self.venues.settings = settings
+            self.venues.use_settings(settings)
         if self._http is not None:
             self._http.close()
             self._http = None

@@ -164,6 +164,12 @@ class VenuesService:
                 self._matcher = VenueMatcher(venues, aliases)
             return self._matcher
 
+    def use_settings(self, settings: Settings) -> None:
+        """New settings (Settings dialog): the shown CCF edition may have changed, so the
+        cached rank labels and matcher are rebuilt on next use."""
+        self.settings = settings
+        self._invalidate()
+
     def _invalidate(self) -> None:
         with self._lock:
             self._matcher = None
