@@ -526,3 +526,14 @@ def test_huge_numbers_in_tables_logs_and_metrics_are_record_errors(tmp_path: Pat
     table.write_text('[{"model": "m", "seed": 1e309, "acc": 0.5}, {"model": "n", "acc": 0.7}]')
     parsed_table = parse_json(table)
     assert [r.model for r in parsed_table.runs] == ["n"] and parsed_table.errors[0][0] == "m"
+
+
+def test_infinite_counts_and_years_in_acceptance_rates_are_not_numbers() -> None:
+    """(was: OverflowError 'cannot convert float infinity to integer' for submitted: 1e309)"""
+    from scholardesk.sources import ccfddl
+
+    rates, errors = ccfddl.parse_accept_rates(
+        "- title: NeurIPS\n  accept_rates:\n  - {year: 2020, submitted: 1e309, accepted: 10}\n"
+        "  - {year: .inf, submitted: 100, accepted: 10}\n  - {year: 2021, rate: 25%}\n", "rates.yml")
+    assert [(r.year, r.submitted, r.rate) for r in rates] == [(2020, None, None), (2021, None, 0.25)]
+    assert [e.message for e in errors] == ["an acceptance rate without a year"]

@@ -14,6 +14,7 @@ becomes a RecordError naming the file and record; the other files and records ar
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -202,13 +203,12 @@ def _conference(item: dict[str, Any], source: str) -> ConferenceRecord:
 def _number(value: object) -> float | None:
     if value is None or value == "":
         return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    text = str(value).strip().replace(",", ".").rstrip("%")
+    text = value if isinstance(value, (int, float)) else str(value).strip().replace(",", ".").rstrip("%")
     try:
-        return float(text)
-    except ValueError:
+        number = float(text)
+    except (ValueError, OverflowError):  # OverflowError: an int beyond any float
         return None
+    return number if math.isfinite(number) else None  # 1e309 or .inf is no count or rate
 
 
 def parse_accept_rates(text: str, source: str) -> tuple[list[AcceptRate], list[RecordError]]:
@@ -227,7 +227,7 @@ def parse_accept_rates(text: str, source: str) -> tuple[list[AcceptRate], list[R
         for rate in item.get("accept_rates") or []:
             try:
                 year = int(rate["year"])
-            except (KeyError, TypeError, ValueError):
+            except (KeyError, TypeError, ValueError, OverflowError):  # OverflowError: year .inf
                 errors.append(RecordError(source, title, "an acceptance rate without a year"))
                 continue
             submitted = _number(rate.get("submitted"))
