@@ -62,6 +62,20 @@ VENUE_MIN_CONFIDENCE = 0.85  # as the Rank column (VenuesService.rank_labels)
 ANY_YEAR = 0
 
 
+def ids_by_rank(papers: object, venues: object, ids: list[int], worst_first: bool) -> list[int]:
+    """Worker thread: ids ordered by the rank of their venue (RankLabel.sort_key: CCF, CAS
+    zone, JCR quartile, IF), papers without a ranked venue last. SQL cannot sort by it, so
+    the labels of the distinct venue strings decide; stable, so papers of one rank keep the
+    order of ``ids``."""
+    venue_of: dict[int, str] = papers.venues_for(ids)  # type: ignore[attr-defined]
+    labels = venues.rank_labels(set(venue_of.values()))  # type: ignore[attr-defined]
+    keys = {v: lab.sort_key for v, lab in labels.items()}
+    ranked = [i for i in ids if venue_of.get(i) in keys]
+    rest = [i for i in ids if venue_of.get(i) not in keys]
+    ranked.sort(key=lambda i: keys[venue_of[i]], reverse=worst_first)
+    return ranked + rest
+
+
 def rank_predicate(zone: str, quartile: str, warning: str
                    ) -> Callable[[RankLabel | None], bool] | None:
     """The CAS zone / JCR quartile / warning filters as one test on a venue's rank label
@@ -297,7 +311,7 @@ class PapersPage(Page):
                     allowed = set(self.svc.ids_with_venues(strings))
                     ids = [i for i in ids if i in allowed]
             if by_rank:
-                ids = self._sorted_by_rank(ids, descending)
+                ids = ids_by_rank(self.svc, self.services.venues, ids, descending)
             first = self.svc.rows(ids[:PAGE])
             return ids, first, self._rank_cells(r.venue for r in first)  # type: ignore[return-value]
 
@@ -333,19 +347,6 @@ class PapersPage(Page):
 
         Task(lambda _p: venues.rank_labels([]), kind="io").on_success(warmed).on_failure(
             failed).start()
-
-    def _sorted_by_rank(self, ids: list[int], worst_first: bool) -> list[int]:
-        """Worker thread: ids ordered by the rank of their venue (RankLabel.sort_key: CCF,
-        CAS zone, JCR quartile, IF), papers without a ranked venue last; stable, so papers of
-        one rank keep the newest-added-first order."""
-        venue_of = self.svc.venues_for(ids)
-        labels = self.services.venues.rank_labels(set(venue_of.values()))
-        unranked = (10, 10, 10, 0.0)
-        keys = {v: lab.sort_key for v, lab in labels.items()}
-        ranked = [i for i in ids if venue_of.get(i) in keys]
-        rest = [i for i in ids if venue_of.get(i) not in keys]
-        ranked.sort(key=lambda i: keys.get(venue_of.get(i, ""), unranked), reverse=worst_first)
-        return ranked + rest
 
     def _loaded(self, generation: int,
                 result: tuple[list[int], list[PaperRow], dict[str, RankCell]]) -> None:
