@@ -115,3 +115,24 @@ def test_boxes_are_in_reading_order() -> None:
 
     ordered = ocr.reading_order([box(300, 102), box(10, 100), box(10, 10)])
     assert [b.points[0] for b in ordered] == [(10, 10), (10, 100), (300, 102)]
+
+
+@needs_font
+def test_the_orientation_classifier_turns_an_upside_down_line(
+    models: tuple[Any, Any], real_fixture_module: Callable[[str], Path]
+) -> None:
+    det, rec = models
+    cls = _session(real_fixture_module("onnx/pypi/ch_ppocr_mobile_v2.0_cls_infer.onnx"))
+    rgb, _ = draw_lines([LINES[0]], size=(900, 130))
+    upright_crops = [ocr.crop(ocr.to_bgr(rgb), b) for b in ocr.detect(_runner(det), "x", ocr.to_bgr(rgb))]
+    flipped = ocr.to_bgr(np.ascontiguousarray(rgb[::-1, ::-1]))
+    crops = [ocr.crop(flipped, b) for b in ocr.detect(_runner(det), "x", flipped)]
+    assert len(crops) == 1
+    [unturned] = ocr.recognise(_runner(rec), "x", crops, _classes(rec))
+    assert char_error_rate(LINES[0], unturned.text) > 0.5  # upside down it is not read
+    turned_crops, turned = ocr.upright(_runner(cls), "x", crops)
+    assert turned == [True]
+    [read] = ocr.recognise(_runner(rec), "x", turned_crops, _classes(rec))
+    assert char_error_rate(LINES[0], read.text) <= 0.1, read.text
+    # An upright line is left as it is.
+    assert ocr.upright(_runner(cls), "x", upright_crops)[1] == [False]

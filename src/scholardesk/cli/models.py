@@ -52,6 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ocr.add_argument("image", type=Path)
     ocr.add_argument("--det", required=True, help="text-detection model id or name")
     ocr.add_argument("--rec", required=True, help="text-recognition model id or name")
+    ocr.add_argument("--cls", help="text-line orientation classifier id or name (turns upside-down lines)")
     ocr.add_argument("--dict", type=Path, dest="dictionary",
                      help="character dictionary, one a line (default: the model's metadata)")
     ocr.add_argument("--provider", choices=PROVIDER_CHOICES, default="auto")
@@ -176,7 +177,8 @@ def _run(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _ocr(ctx: CliContext, args: argparse.Namespace) -> int:
-    result = ctx.services.models.ocr(args.image, args.det, args.rec, args.provider, args.dictionary)
+    result = ctx.services.models.ocr(args.image, args.det, args.rec, args.provider, args.dictionary,
+                                     cls=args.cls)
     if args.json:
         print_json(result.to_json())
         return EXIT_OK

@@ -24,9 +24,10 @@ GENERIC = "generic"
 TEXT_DETECTION = "text-detection"
 TEXT_RECOGNITION = "text-recognition"
 LAYOUT_DETECTION = "layout-detection"
+TEXT_DIRECTION = "text-direction"  # PaddleOCR text-line orientation (0° / 180°)
 TASKS: tuple[str, ...] = (
     IMAGE_CLASSIFICATION, TEXT_CLASSIFICATION, VAD, ASR, GENERIC,
-    TEXT_DETECTION, TEXT_RECOGNITION, LAYOUT_DETECTION,
+    TEXT_DETECTION, TEXT_RECOGNITION, LAYOUT_DETECTION, TEXT_DIRECTION,
 )
 
 # Provider choices (CLI ``--provider`` values).

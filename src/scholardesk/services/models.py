@@ -488,6 +488,15 @@ class ModelsService:
             raise InputError(f"{path.name} is not an image Pillow can read ({exc}).",
                              "Use a PNG, JPEG, BMP or WebP file.") from exc
 
+    def page_image(self, source: Path, page: int = 1) -> Any:
+        """The RGB array [H, W, 3] of an image file, or of one page of a PDF (pypdfium2)."""
+        from scholardesk.inference.tasks import layout
+
+        path = Path(source).expanduser()
+        if path.suffix.lower() == ".pdf":
+            return layout.render_pdf_page(path, page)
+        return self._read_rgb(path)
+
     def ocr(
         self,
         image: Path,
@@ -495,14 +504,17 @@ class ModelsService:
         rec: int | str,
         provider: str = "auto",
         dictionary: Path | None = None,
+        cls: int | str | None = None,
     ) -> OcrResult:
-        """Detect text lines with ``det`` and read each with ``rec`` (paired PaddleOCR models)."""
+        """Detect text lines with ``det`` and read each with ``rec`` (paired PaddleOCR models);
+        with ``cls``, a text-line orientation classifier first turns upside-down lines."""
         import time
 
         from scholardesk.inference.tasks import ocr
 
         det_model, rec_model = self.get(det), self.get(rec)
         det_runner, rec_runner = self._runner(det_model, provider), self._runner(rec_model, provider)
+        cls_runner = self._runner(self.get(cls), provider) if cls is not None else None
         ocr.check_image_input(det_runner.inputs[0].shape, "text-detection", det_runner.inputs[0].name)
         ocr.check_image_input(rec_runner.inputs[0].shape, "text-recognition", rec_runner.inputs[0].name)
         if dictionary is not None:
@@ -526,13 +538,17 @@ class ModelsService:
         bgr = ocr.to_bgr(rgb)
         start = time.perf_counter()
         boxes = ocr.detect(det_runner.run, det_runner.inputs[0].name, bgr)
-        texts = ocr.recognise(rec_runner.run, rec_runner.inputs[0].name,
-                              [ocr.crop(bgr, b) for b in boxes], classes)
+        crops = [ocr.crop(bgr, b) for b in boxes]
+        if cls_runner is not None and crops:
+            ocr.check_image_input(cls_runner.inputs[0].shape, "text-direction", cls_runner.inputs[0].name)
+            crops, _turned = ocr.upright(cls_runner.run, cls_runner.inputs[0].name, crops)
+        texts = ocr.recognise(rec_runner.run, rec_runner.inputs[0].name, crops, classes)
         ms = (time.perf_counter() - start) * 1000.0
         lines = tuple(OcrLine(t.text, t.score, b.points)
                       for b, t in zip(boxes, texts, strict=True) if t.text.strip())
         notes = () if lines else (f"No text was found in {Path(image).name}.",)
-        used = tuple(dict.fromkeys(det_runner.providers_used + rec_runner.providers_used))
+        used = tuple(dict.fromkeys(det_runner.providers_used + rec_runner.providers_used
+                                   + (cls_runner.providers_used if cls_runner else ())))
         return OcrResult(lines, used, ms, (rgb.shape[1], rgb.shape[0]),
                          notes + det_runner.report.notes)
 

@@ -33,6 +33,7 @@ from scholardesk.core.i18n import tr
 from scholardesk.domain.models import PROVIDER_CHOICES, ModelArtifact, ModelInfo
 from scholardesk.gui.models.panels import BenchPanel, DemoPanel, InspectorPanel
 from scholardesk.gui.models.table_model import ModelsProxyModel, ModelsTableModel
+from scholardesk.gui.models.vision import LayoutPanel, OcrPanel
 from scholardesk.gui.page_base import Page
 from scholardesk.gui.tasks import Task
 from scholardesk.services.context import Services
@@ -109,6 +110,10 @@ class ModelsPage(Page):
         self.bench = BenchPanel(services, self.provider)
         self.tabs.addTab(self.demo, tr("Demo"))
         self.tabs.addTab(self.bench, tr("Benchmark"))
+        self.ocr = OcrPanel(services, self.provider)
+        self.layout_demo = LayoutPanel(services, self.provider)
+        self.tabs.addTab(self.ocr, tr("OCR"))
+        self.tabs.addTab(self.layout_demo, tr("Layout"))
         right.addWidget(self.tabs)
         right.setStretchFactor(0, 2)
         right.setStretchFactor(1, 3)
@@ -144,6 +149,8 @@ class ModelsPage(Page):
 
     def _loaded(self, models: list[ModelArtifact]) -> None:
         self.table_model.set_rows(models)
+        self.ocr.set_models(models)
+        self.layout_demo.set_models(models)
         target = self._selected_id
         row = self.table_model.row_of(target) if target is not None else -1
         if row >= 0:

@@ -267,6 +267,45 @@ def recognise(
     return [results[i] for i in range(len(crops))]
 
 
+# -- text-line orientation (PaddleOCR's direction classifier) ---------------------------------
+CLS_SHAPE = (48, 192)
+CLS_THRESHOLD = 0.9
+
+
+def cls_batch(crops: Sequence[np.ndarray], shape: tuple[int, int] = CLS_SHAPE) -> np.ndarray:
+    """Crops resized to height 48 keeping their aspect (at most 192 wide), right-padded."""
+    import cv2
+
+    height, width = shape
+    batch = np.zeros((len(crops), 3, height, width), dtype=np.float32)
+    for i, image in enumerate(crops):
+        w = min(width, int(math.ceil(height * image.shape[1] / image.shape[0])))
+        resized = cv2.resize(image, (max(w, 1), height)).astype(np.float32)
+        batch[i, :, :, : resized.shape[1]] = ((resized / 255.0 - 0.5) / 0.5).transpose(2, 0, 1)
+    return batch
+
+
+def upright(
+    run: Run, input_name: str, crops: Sequence[np.ndarray], threshold: float = CLS_THRESHOLD
+) -> tuple[list[np.ndarray], list[bool]]:
+    """The crops with those the classifier calls upside down (class 1 ≥ threshold) turned
+    180°, and which were turned."""
+    out, turned = list(crops), [False] * len(crops)
+    for start in range(0, len(crops), REC_BATCH):
+        probs = np.asarray(run({input_name: cls_batch(crops[start:start + REC_BATCH])})[0])
+        if probs.ndim != 2 or probs.shape[1] != 2:
+            raise InputError(
+                f"The orientation classifier's output has shape {list(probs.shape)}; a "
+                "PaddleOCR text-line classifier gives [N, 2] (0° and 180°).",
+            )
+        for j, p in enumerate(probs):
+            i = start + j
+            if int(p.argmax()) == 1 and float(p[1]) >= threshold:
+                out[i] = np.ascontiguousarray(np.rot90(crops[i], 2))
+                turned[i] = True
+    return out, turned
+
+
 def check_image_input(shape: Sequence[Any], demo: str, input_name: str) -> None:
     if len(shape) != 4 or shape[1] not in (3, None) and not isinstance(shape[1], str):
         raise InputError(
