@@ -151,3 +151,12 @@ def test_a_session_on_weights_outside_the_folder_is_refused(tmp_path: Path, loca
     path = _model_with_external_weights(folder, location)
     with pytest.raises(InputError, match="outside its folder"):
         open_session(path, "cpu")
+
+
+def test_weights_kept_in_constant_nodes_are_parameters(real_fixture: Callable[[str], Path]) -> None:
+    """paddle2onnx exports have no initializers: every weight is a Constant node."""
+    info = inspect_model(real_fixture("onnx/pypi/ch_PP-OCRv4_det_infer.onnx"))
+    assert info.parameters == 1_171_640
+    assert info.largest_initializers and info.largest_initializers[0].dtype == "float32"
+    rec = inspect_model(real_fixture("onnx/pypi/ch_PP-OCRv4_rec_infer.onnx"))
+    assert rec.parameters == 2_690_109

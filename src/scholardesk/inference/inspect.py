@@ -161,6 +161,9 @@ def check_opset(model: Any, name: str) -> int:
     return opset
 
 
+_FLOAT_TYPES = frozenset({1, 10, 11, 16})  # TensorProto FLOAT, FLOAT16, DOUBLE, BFLOAT16
+
+
 def inspect_model(path: Path) -> ModelInfo:
     """Everything about the graph that needs no session."""
     from onnx import numpy_helper  # noqa: F401  (keeps onnx's tensor helpers importable)
@@ -192,6 +195,24 @@ def inspect_model(path: Path) -> ModelInfo:
         inits.append(
             InitializerInfo(tensor.name, dtype, shape, count * itemsize, uses_external_data(tensor))
         )
+    # Exporters such as paddle2onnx keep every weight in a Constant node, not an initializer:
+    # floating-point Constant tensors of more than one value are weights too (scalars such as
+    # an epsilon and integer shape constants are not).
+    for node in _all_nodes(graph):
+        if node.op_type != "Constant":
+            continue
+        for attribute in node.attribute:
+            tensor = attribute.t
+            if attribute.name != "value" or tensor.data_type not in _FLOAT_TYPES:
+                continue
+            shape = tuple(int(d) for d in tensor.dims)
+            count = math.prod(shape) if shape else 1
+            if count <= 1:
+                continue
+            parameters += count
+            dtype = numpy_dtype_name(tensor.data_type)
+            inits.append(InitializerInfo(node.output[0] if node.output else node.name, dtype,
+                                         shape, count * _itemsize(dtype), False))
     inits.sort(key=lambda i: i.size_bytes, reverse=True)
     ops = Counter(node.op_type for node in _all_nodes(graph))
     return ModelInfo(

@@ -268,6 +268,7 @@ class OcrPanel(_ImageDemoPanel):
         split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([450, 300])
         layout.addWidget(split, 1)
         self.set_models([])
 
@@ -384,6 +385,7 @@ class LayoutPanel(_ImageDemoPanel):
         split.addWidget(self.table)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([450, 300])
         layout.addWidget(split, 1)
         self.set_models([])
 
@@ -440,7 +442,7 @@ class LayoutPanel(_ImageDemoPanel):
             for b in self.shown
         ])
         _fill(self.table, [
-            [b.label, f"{b.score:.2f}", ", ".join(f"{v:.0f}" for v in b.box)] for b in self.shown
+            [b.label, f"{b.score:.2f}", "{:.0f},{:.0f}–{:.0f},{:.0f}".format(*b.box)] for b in self.shown
         ])
         lines = [trn("{n} region at {threshold:.2f} · {providers} · {ms:.0f} ms",
                      "{n} regions at {threshold:.2f} · {providers} · {ms:.0f} ms", len(self.shown),
