@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from scholardesk.cli.common import (
@@ -78,6 +79,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     export.add_argument("--format", choices=["bibtex", "csv", "json"], default="bibtex")
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
     export.add_argument("--ids", type=int, nargs="+", help="only these papers")
+    export.add_argument("--with-ranks", action="store_true",
+                        help="add each venue's ranks (CCF · CAS zone · JCR · IF): a CSV column, "
+                             "a BibTeX 'ranks' field, a JSON key")
     _filter_args(export)
     add_bom_flag(export)
     export.set_defaults(handler=_export)
@@ -236,13 +240,23 @@ def _delete(ctx: CliContext, args: argparse.Namespace) -> int:
 
 def _export(ctx: CliContext, args: argparse.Namespace) -> int:
     svc = ctx.services.papers
+    ranks: Callable[[Sequence[str]], dict[str, str]] | None = None
+    if args.with_ranks:
+        venues = ctx.services.venues
+
+        def rank_texts(names: Sequence[str]) -> dict[str, str]:
+            return {str(k): label.text for k, label in venues.rank_labels(names).items()}
+
+        ranks = rank_texts
+
     if args.out is None:
         with ctx.progress() as progress:
-            text = svc.export_text(args.format, _filter(args), progress)
+            text = svc.export_text(args.format, _filter(args), progress, ranks=ranks)
         sys.stdout.write(text)
         return EXIT_OK
     with ctx.progress() as progress:
-        n = svc.export(args.format, args.out, _filter(args), progress, bom=args.bom)
+        n = svc.export(args.format, args.out, _filter(args), progress, bom=args.bom,
+                       ranks=ranks)
     print(tr("Exported {n} papers to {path}.", n=n, path=args.out), file=sys.stderr)
     return EXIT_OK
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -599,9 +599,12 @@ class PapersService:
 
     # -- export ---------------------------------------------------------------------------------
     def export_text(
-        self, fmt: str, flt: PaperFilter | None = None, progress: Progress | None = None
+        self, fmt: str, flt: PaperFilter | None = None, progress: Progress | None = None,
+        ranks: Callable[[Sequence[str]], Mapping[str, str]] | None = None,
     ) -> str:
-        """The library (or a tag, a filter, a selection via ``flt.ids``) as BibTeX/CSV/JSON."""
+        """The library (or a tag, a filter, a selection via ``flt.ids``) as BibTeX/CSV/JSON.
+        ``ranks``: venue strings → their rank label (``VenuesService.rank_labels``' text);
+        given, CSV gets a ``ranks`` column, BibTeX a ``ranks = {...}`` field, JSON a key."""
         if fmt not in EXPORT_FORMATS:
             raise InputError(f"Unknown export format {fmt!r}.",
                              f"Use one of: {', '.join(EXPORT_FORMATS)}.")
@@ -613,20 +616,27 @@ class PapersService:
             for start in range(0, len(ids), BATCH):
                 progress.report(start, len(ids), "Exporting")
                 papers.extend(repo.papers(ids[start : start + BATCH]))
+        labels = dict(ranks(sorted({p.venue for p in papers if p.venue}))) if ranks else {}
         if fmt == "bibtex":
             from scholardesk.sources.bibtex import write_bibtex
 
-            return "".join(write_bibtex(papers))
+            if ranks is None:
+                return "".join(write_bibtex(papers))
+            return "".join(_with_ranks_field(entry, labels.get(p.venue, ""))
+                           for p in papers for entry in write_bibtex([p]))
         if fmt == "json":
-            return json.dumps([_export_json(p) for p in papers], ensure_ascii=False, indent=2)
+            return json.dumps([_export_json(p) | ({"ranks": labels.get(p.venue) or None}
+                                                  if ranks else {}) for p in papers],
+                              ensure_ascii=False, indent=2)
         from scholardesk.domain.spreadsheet import csv_text  # cells escaped (no formulas)
 
-        return csv_text(CSV_COLUMNS, (
+        columns = CSV_COLUMNS + (("ranks",) if ranks else ())
+        return csv_text(columns, (
             [
                 p.id, p.title, "; ".join(p.authors), p.year or "", p.venue, p.doi or "",
                 p.arxiv_id or "", " ".join(p.categories), p.entry_type, p.status, p.rating,
                 "; ".join(p.tags), p.best_url, p.links.get("pdf", ""), p.links.get("code", ""),
-                p.notes,
+                p.notes, *([labels.get(p.venue, "")] if ranks else []),
             ]
             for p in papers
         ), lineterminator="\r\n")
@@ -634,10 +644,11 @@ class PapersService:
     def export(
         self, fmt: str, out: Path, flt: PaperFilter | None = None,
         progress: Progress | None = None, bom: bool = True,
+        ranks: Callable[[Sequence[str]], Mapping[str, str]] | None = None,
     ) -> int:
         """Write the export to ``out``; a CSV file gets a UTF-8 BOM (for Excel) unless
-        ``bom`` is false."""
-        text = self.export_text(fmt, flt, progress)
+        ``bom`` is false; ``ranks`` as in ``export_text``."""
+        text = self.export_text(fmt, flt, progress, ranks)
         encoding = "utf-8-sig" if fmt == "csv" and bom else "utf-8"
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -666,6 +677,14 @@ class PapersService:
         with self.db.transaction() as session:
             repo = PapersRepository(session)
             return repo.delete(repo.sample_ids())
+
+
+def _with_ranks_field(entry: str, label: str) -> str:
+    """One written BibTeX entry with a ``ranks = {...}`` field before its closing brace."""
+    clean = label.replace("{", "").replace("}", "").replace("\\", "")
+    if not clean or not entry.endswith("\n}\n"):
+        return entry
+    return f"{entry[:-3]},\n  ranks = {{{clean}}}\n}}\n"
 
 
 def _export_json(p: Paper) -> dict[str, object]:
