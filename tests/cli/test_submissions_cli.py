@@ -101,3 +101,30 @@ def test_export_import_and_unknown_id(tmp_path: Path, capsys: pytest.CaptureFixt
     assert isinstance(done, list) and done[0]["accepted"] == "2021-08-18"
     assert main(["--home", str(tmp_path), "submissions", "timeline", "999", "--json"]) == 2
     assert "no submission 999" in capsys.readouterr().err
+
+
+def test_a_history_dated_out_of_order_shows_no_negative_days(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    history = tmp_path / "typo.txt"
+    history.write_text(
+        "2021/05/04 Submitted to Journal\n2020/05/05 With Editor\n2020/05/06 Reject\n",
+        encoding="utf-8",
+    )
+    code, data = _run(
+        tmp_path, capsys, "import-text", str(history), "--venue", "Information Sciences", "--json"
+    )
+    assert code == 0 and isinstance(data, dict)
+    sid = str(data["submission_id"])
+
+    code, out = _run(tmp_path, capsys, "timeline", sid)
+    assert code == 0 and isinstance(out, str)
+    assert "-" not in "".join(line.split()[1] for line in out.splitlines()[1:4])
+    assert "total days: ?" in out
+    assert "dates out of order: 2020-05-05 With Editor" in out
+
+    code, tl = _run(tmp_path, capsys, "timeline", sid, "--json")
+    assert isinstance(tl, dict)
+    assert tl["total_days"] is None and tl["days_to_first_decision"] is None
+    assert [s["days"] for s in tl["stages"]] == [None, 1, 0]
+    assert [e["date"] for e in tl["out_of_order"]] == ["2020-05-05"]

@@ -167,7 +167,9 @@ def test_seed_8225_eight_venues_with_a_year_typo() -> None:
 
     ins = compute_timeline(_events(parsed, 3), today)
     assert ins.out_of_order == (1,)
-    assert ins.total_days == -363  # shown as is, flagged
+    # the typo gives no negative durations: the totals are unknown, the event is flagged
+    assert ins.total_days is None and ins.days_to_first_decision is None
+    assert [s.days for s in ins.stages] == [None, 1, 0]
     assert ins.outcome is Stage.DESK_REJECTED
 
     ras = compute_timeline(_events(parsed, 4), today)
@@ -262,3 +264,19 @@ def test_chains_follow_previous_links() -> None:
 def test_empty_timeline() -> None:
     tl = compute_timeline([], D(2025, 1, 1))
     assert tl.stages == () and tl.total_days is None and tl.is_open
+
+
+def test_no_duration_is_negative_when_dates_are_out_of_order() -> None:
+    evs = [
+        SubmissionEvent(D(2023, 3, 1), "Submitted", Stage.SUBMITTED),
+        SubmissionEvent(D(2023, 4, 1), "Major Revision", Stage.MAJOR_REVISION),
+        SubmissionEvent(D(2023, 3, 20), "Revision Submitted", Stage.REVISION_SUBMITTED),  # typo
+        SubmissionEvent(D(2022, 5, 1), "Accepted", Stage.ACCEPTED),  # typo
+    ]
+    tl = compute_timeline(evs, D(2024, 1, 1))
+    assert tl.out_of_order == (2, 3)
+    assert [s.days for s in tl.stages] == [31, None, None, 0]
+    assert tl.total_days is None and tl.days_to_acceptance is None
+    assert tl.days_to_first_decision == 31
+    assert tl.revision_turnarounds == ()
+    assert completed_timeline(Submission(1, "T", "V", events=tuple(evs)), tl) is None

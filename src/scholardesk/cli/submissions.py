@@ -185,15 +185,25 @@ def _timeline(ctx: CliContext, args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"{sub.venue}  {sub.title}")
     for span in tl.stages:
-        print(f"  {span.start.isoformat()}  {span.days:>4}d  {span.stage}")
+        days = "?" if span.days is None else str(span.days)  # None: dated out of order
+        print(f"  {span.start.isoformat()}  {days:>4}d  {span.stage}")
     print(
         tr(
             "rounds: {rounds}  outcome: {outcome}  total days: {days}",
             rounds=tl.rounds,
             outcome=tl.outcome or tr("open"),
-            days=tl.total_days,
+            days="?" if tl.total_days is None else tl.total_days,
         )
     )
+    for i in tl.out_of_order:
+        e = tl.events[i]
+        print(
+            tr(
+                "dates out of order: {date} {raw} is dated before the event above it (a typo?)",
+                date=e.date.isoformat(),
+                raw=e.raw,
+            )
+        )
     return EXIT_OK
 
 

@@ -231,8 +231,10 @@ class StageSpan:
     open: bool = False  # runs to "today": the manuscript is still in this stage
 
     @property
-    def days(self) -> int:
-        return (self.end - self.start).days
+    def days(self) -> int | None:
+        """Days in this stage; None when the next event is dated before this one (a date out
+        of order, flagged on the timeline): a negative duration is never a number to show."""
+        return _days_between(self.start, self.end)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -286,13 +288,21 @@ class Timeline:
         }
 
 
+def _days_between(start: dt.date, end: dt.date) -> int | None:
+    """``end - start`` in days, or None when ``end`` comes first (dates out of order)."""
+    days = (end - start).days
+    return days if days >= 0 else None
+
+
 def compute_timeline(events: Sequence[SubmissionEvent], today: dt.date) -> Timeline:
     """Everything the page and the CLI show about one manuscript at one venue.
 
     Stage spans: each event starts its stage, consecutive events of the same stage merge, and a
     span ends where the next event starts. The last span is open (ends today) unless the
     manuscript is closed; a final decision's span has zero length. ``total_days`` runs from the
-    first event to the first final decision, or to ``today`` while open.
+    first event to the first final decision, or to ``today`` while open. A duration whose end is
+    dated before its start (a typo in the history, flagged in ``out_of_order``) is None, never
+    negative.
     """
     evs = tuple(events)
     if not evs:
@@ -337,11 +347,11 @@ def compute_timeline(events: Sequence[SubmissionEvent], today: dt.date) -> Timel
 
     start = evs[0].date
     if outcome_date is not None:
-        total_days: int | None = (outcome_date - start).days
+        total_days = _days_between(start, outcome_date)
     elif closed:
-        total_days = (evs[-1].date - start).days
+        total_days = _days_between(start, evs[-1].date)
     else:
-        total_days = (today - start).days
+        total_days = _days_between(start, today)
 
     first_decision = next((e.date for e in evs if e.stage in DECISIONS), None)
     accepted = next((e.date for e in evs if e.stage is Stage.ACCEPTED), None)
@@ -350,8 +360,9 @@ def compute_timeline(events: Sequence[SubmissionEvent], today: dt.date) -> Timel
     for i, e in enumerate(evs):
         if e.stage in REVISION_DECISIONS and (i + 1 >= len(evs) or evs[i + 1].stage is not e.stage):
             resub = next((f for f in evs[i + 1 :] if f.stage is Stage.REVISION_SUBMITTED), None)
-            if resub is not None:
-                turnarounds.append((resub.date - e.date).days)
+            took = _days_between(e.date, resub.date) if resub is not None else None
+            if took is not None:
+                turnarounds.append(took)
 
     current = spans[-1] if spans else None
     return Timeline(
@@ -362,8 +373,8 @@ def compute_timeline(events: Sequence[SubmissionEvent], today: dt.date) -> Timel
         total_days=total_days,
         current_stage=current.stage if current else None,
         days_in_stage=current.days if current and current.open else None,
-        days_to_first_decision=(first_decision - start).days if first_decision else None,
-        days_to_acceptance=(accepted - start).days if accepted else None,
+        days_to_first_decision=_days_between(start, first_decision) if first_decision else None,
+        days_to_acceptance=_days_between(start, accepted) if accepted else None,
         revision_turnarounds=tuple(turnarounds),
         out_of_order=out_of_order,
         unknown=unknown,
@@ -475,10 +486,11 @@ def stuck_alert(
         return None
     span = timeline.stages[-1]
     limit = thresholds.get(span.stage)
-    if limit is None or not span.open or span.days <= limit:
+    days = span.days
+    if limit is None or not span.open or days is None or days <= limit:
         return None
     return StuckAlert(
-        submission.id, submission.venue, submission.title, span.stage, span.start, span.days, limit
+        submission.id, submission.venue, submission.title, span.stage, span.start, days, limit
     )
 
 

@@ -85,7 +85,7 @@ class TimelineChart(QWidget):
             p.drawText(
                 QRectF(max(x0, x1) + 4, y, days_w + 40, ROW_HEIGHT),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                tr("{days} d", days=span.days),
+                tr("{days} d", days="?" if span.days is None else span.days),  # out of order
             )
         p.setPen(QPen(grid))
         p.drawLine(int(left), bottom + 2, int(right), bottom + 2)
