@@ -7,6 +7,7 @@ from scholardesk.store.models import papers_resolve as _papers_resolve  # noqa: 
 from scholardesk.store.models import reviews as _reviews  # noqa: F401
 from scholardesk.store.models import submissions as _submissions  # noqa: F401
 from scholardesk.store.models import venues as _venues  # noqa: F401
+from scholardesk.store.models import zotero as _zotero  # noqa: F401
 from scholardesk.store.models.base import Base
 from scholardesk.store.models.library import LibraryMeta
 

@@ -1,0 +1,164 @@
+"""Importing a Zotero library, and importing it again after it changed."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from scholardesk.domain.papers import PaperFilter, PaperRecord
+from scholardesk.services.context import Services
+from scholardesk.services.zotero_import import merged_notes
+
+Z7 = "zotero/yuanluochen_zotero7.sqlite"
+Z5 = "zotero/chen-zhihui_zotero5_2018.sqlite"
+
+
+def data_folder(src: Path, tmp_path: Path, name: str = "Zotero") -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    shutil.copyfile(src, folder / "zotero.sqlite")
+    return folder
+
+
+def paper_for(services: Services, key: str) -> int:
+    for pid in services.papers.list_ids():
+        p = services.papers.get(pid)
+        if p.extra.get("zotero_key") == key:
+            return pid
+    raise AssertionError(f"no paper for Zotero item {key}")
+
+
+def edit_title(db: Path, item_id: int, title: str) -> None:
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "UPDATE itemDataValues SET value = ? WHERE valueID = (SELECT d.valueID FROM itemData d"
+            " JOIN fields f USING(fieldID) WHERE d.itemID = ? AND f.fieldName = 'title')",
+            (title, item_id),
+        )
+        conn.execute(
+            "UPDATE items SET version = version + 1, dateModified = '2025-10-05 10:00:00',"
+            " clientDateModified = '2025-10-05 10:00:00' WHERE itemID = ?", (item_id,),
+        )
+
+
+def test_both_real_libraries_import_with_counts(
+    services: Services, real_fixture: Callable[[str], Path]
+) -> None:
+    original = real_fixture(Z7)
+    before = hashlib.sha256(original.read_bytes()).hexdigest()
+    r7 = services.papers.import_zotero(original)
+    assert hashlib.sha256(original.read_bytes()).hexdigest() == before
+    assert (r7.imported, r7.updated, r7.unchanged) == (12, 0, 0)
+    assert r7.items == {"journalArticle": 8, "thesis": 2, "book": 2}
+    assert r7.attachments == 12 and r7.attachments_missing == 12  # no storage/ beside it
+    r5 = services.papers.import_zotero(real_fixture(Z5))
+    assert (r5.imported, r5.in_trash, r5.notes) == (12, 4, 1)
+    assert services.papers.count() == 24
+    data = r5.to_json()
+    assert {"imported", "updated", "skipped", "removed_in_zotero", "attachments",
+            "errors"} <= set(data)
+
+    pid = paper_for(services, "MS2YEZYT")
+    paper = services.papers.get(pid)
+    assert paper.title == "轮腿式平衡机器人控制"
+    assert paper.authors == ("陈阳", "王洪玺", "张兰勇")
+    assert "collection:控制理论/控制算法/最优控制理论" in paper.tags
+    assert paper.links["zotero"] == "zotero://select/library/items/MS2YEZYT"
+    assert [s.source_kind for s in paper.provenance] == ["zotero"]
+    assert paper.provenance[0].record_ref == "MS2YEZYT"
+    keras = services.papers.get(paper_for(services, "SVJN3U6L"))
+    assert keras.notes == "model for sphere in keras"
+    tagged = services.papers.list_ids(PaperFilter(tag="collection:github/face"))
+    assert len(tagged) == 10
+
+
+def test_reimport_unchanged_then_changed_item_keeps_the_users_work(
+    services: Services, real_fixture: Callable[[str], Path], tmp_path: Path
+) -> None:
+    folder = data_folder(real_fixture(Z7), tmp_path)
+    services.papers.import_zotero(folder)
+    again = services.papers.import_zotero(folder)
+    assert (again.imported, again.updated, again.unchanged) == (0, 0, 12)
+    assert not again.changes
+
+    pid = paper_for(services, "UUHQ4RF7")
+    services.papers.update([pid], status="read", rating=4, notes="my notes", add_tags=["to-cite"])
+    edit_title(folder / "zotero.sqlite", 246, "基于运动学建模的自动瞄准系统（修订）")
+    report = services.papers.import_zotero(folder)
+    assert (report.imported, report.updated, report.unchanged) == (0, 1, 11)
+    paper = services.papers.get(pid)
+    assert paper.title == "基于运动学建模的自动瞄准系统（修订）"
+    assert (paper.status, paper.rating, paper.notes) == ("read", 4, "my notes")
+    assert "to-cite" in paper.tags and "自动瞄准" in paper.tags
+    assert services.papers.count() == 12
+
+
+def test_removed_in_zotero_reported_and_kept(
+    services: Services, real_fixture: Callable[[str], Path], tmp_path: Path
+) -> None:
+    folder = data_folder(real_fixture(Z5), tmp_path)
+    services.papers.import_zotero(folder)
+    pid = paper_for(services, "AQSZ7C5D")
+    with sqlite3.connect(folder / "zotero.sqlite") as conn:
+        conn.execute("INSERT INTO deletedItems (itemID) VALUES (11)")  # moved to the trash
+    report = services.papers.import_zotero(folder)
+    assert report.removed_in_zotero == [{"key": "AQSZ7C5D", "paper_id": pid,
+                                         "title": services.papers.get(pid).title}]
+    assert services.papers.count() == 12  # the paper stays
+    assert services.papers.import_zotero(folder).removed_in_zotero == []  # said once
+
+
+def test_zotero_item_merges_with_the_same_paper_from_elsewhere(
+    services: Services, real_fixture: Callable[[str], Path]
+) -> None:
+    services.papers.import_records([PaperRecord(
+        title="Kalman filtering with state constraints: a survey of linear and nonlinear "
+              "algorithms", source_kind="bibtex", source_ref="refs.bib", record_ref="simon2010",
+        doi="10.1049/IET-CTA.2009.0032", authors=("Dan Simon",), year=2010,
+    )])
+    report = services.papers.import_zotero(real_fixture(Z7))
+    assert (report.imported, report.updated) == (11, 1)
+    pid = paper_for(services, "CQ6HJJHW")
+    paper = services.papers.get(pid)
+    assert {s.source_kind for s in paper.provenance} == {"bibtex", "zotero"}
+    assert paper.links["zotero"].endswith("/CQ6HJJHW")
+    assert services.papers.import_zotero(real_fixture(Z7)).unchanged == 12
+
+
+def test_changed_zotero_notes_replace_only_their_part(
+    services: Services, real_fixture: Callable[[str], Path], tmp_path: Path
+) -> None:
+    folder = data_folder(real_fixture(Z5), tmp_path)
+    services.papers.import_zotero(folder)
+    pid = paper_for(services, "SVJN3U6L")
+    services.papers.update([pid], notes="mine first\n\nmodel for sphere in keras")
+    with sqlite3.connect(folder / "zotero.sqlite") as conn:
+        conn.execute("UPDATE itemNotes SET note = '<p>model for sphere, in Keras 2</p>'"
+                     " WHERE itemID = 20")
+        conn.execute("UPDATE items SET clientDateModified = '2025-01-01 00:00:00'"
+                     " WHERE itemID = 20")
+    report = services.papers.import_zotero(folder)
+    assert report.updated == 1
+    assert services.papers.get(pid).notes == "mine first\n\nmodel for sphere, in Keras 2"
+
+
+def test_zotero_link_survives_saving_the_links_in_the_editor(
+    services: Services, real_fixture: Callable[[str], Path]
+) -> None:
+    services.papers.import_zotero(real_fixture(Z5))
+    pid = paper_for(services, "AQSZ7C5D")
+    services.papers.set_links(pid, {"url": "https://github.com/wy1iu/sphereface", "pdf": ""})
+    links = services.papers.get(pid).links
+    assert links["zotero"] == "zotero://select/library/items/AQSZ7C5D"
+    assert links["url"] == "https://github.com/wy1iu/sphereface"
+
+
+def test_merged_notes_rules() -> None:
+    assert merged_notes("", "", "z") == "z"
+    assert merged_notes("z", "z", "z2") == "z2"
+    assert merged_notes("mine\n\nz", "z", "z2") == "mine\n\nz2"
+    assert merged_notes("mine", "z", "z2") == "mine\n\nz2"
+    assert merged_notes("mine\n\nz2", "z", "z2") == "mine\n\nz2"
