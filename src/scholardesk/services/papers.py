@@ -25,6 +25,7 @@ from scholardesk.domain.changes import PAPERS, Changes
 from scholardesk.domain.importing import ImportReport, RecordError
 from scholardesk.domain.paper_ids import looks_like_bibtex, parse_identifier, split_identifiers
 from scholardesk.domain.papers import (
+    LINK_KINDS,
     READING_STATUSES,
     InvalidRecord,
     Paper,
@@ -43,6 +44,7 @@ from scholardesk.store.db import Database
 from scholardesk.store.papers_repo import PapersRepository
 
 if TYPE_CHECKING:
+    from scholardesk.services.zotero_import import ZoteroImportReport
     from scholardesk.sources.arxiv_source import ArxivApi
     from scholardesk.sources.crossref_works import CrossrefWorks
     from scholardesk.sources.http import PoliteClient
@@ -175,6 +177,16 @@ class PapersService:
             str(path), "file",
             "unknown file type; use .bib (BibTeX), .xml (arXiv Atom) or .json",
         )], 0, []
+
+    def import_zotero(
+        self, path: Path | str | None = None, progress: Progress | None = None
+    ) -> ZoteroImportReport:
+        """A Zotero data folder or ``zotero.sqlite`` (None: the default data folder), read
+        from a copy; again later, only what changed (see ``services.zotero_import``)."""
+        from scholardesk.services.zotero_import import import_zotero
+
+        with _cyclic_gc_paused():
+            return import_zotero(self, path, progress)
 
     def import_bibtex_text(
         self, text: str, source: str = "pasted text", progress: Progress | None = None
@@ -575,7 +587,13 @@ class PapersService:
 
         clean = {k: fix_url(v) for k, v in links.items() if v and v.strip()}
         with self.db.transaction() as session:
-            PapersRepository(session).set_links(paper_id, clean)
+            repo = PapersRepository(session)
+            # Links the editor does not show (e.g. "zotero") are kept unless named here.
+            before = repo.records([paper_id]).get(paper_id)
+            for kind, url in (before.links.items() if before else ()):
+                if kind not in LINK_KINDS and kind not in links:
+                    clean[kind] = url
+            repo.set_links(paper_id, clean)
         return Changes.of(PAPERS)
 
     def delete(self, ids: Sequence[int]) -> Changes:
