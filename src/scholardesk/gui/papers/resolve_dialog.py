@@ -70,7 +70,7 @@ class ResolveDialog(QDialog):
                  checked_total: int | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("Published versions"))
-        self.resize(1100, 600)
+        self.resize(1200, 620)
         every = list(proposals)
         self.proposals = [p for p in every if p.status in (PUBLISHED, AMBIGUOUS)
                           and p.state == "pending"]
@@ -91,7 +91,7 @@ class ResolveDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in enumerate((300, 170, 220, 50, 170, 80, 150, 90)):
+        for col, width in enumerate((300, 140, 200, 50, 150, 80, 140, 80)):
             if col:
                 self.table.setColumnWidth(col, width)
         self.evidence = QTextBrowser()
