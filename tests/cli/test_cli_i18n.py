@@ -35,7 +35,7 @@ def _english_words(text: str) -> set[str]:
              if not w.isupper()}  # METAVARS are placeholders, not words
     names = {"scholardesk", "action", "arxiv", "bibtex", "csv", "json", "doi", "dois", "url",
              "urls", "apa", "ieee", "gbt", "stdin", "xml", "bib", "atom", "papers", "venues",
-             "deadlines", "utc", "iana", "icalendar"}
+             "deadlines", "utc", "iana", "icalendar", "zotero"}
     commands = {w for w in shown if re.search(rf"^\s+{w}\s", text, re.M | re.I)}
     return (shown & ours) - names - commands
 

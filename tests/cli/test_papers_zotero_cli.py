@@ -1,0 +1,37 @@
+"""``scholardesk papers import-zotero``."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from scholardesk.cli import main
+
+
+def test_import_zotero_json_then_again_unchanged(
+    tmp_path: Path, real_fixture: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "Zotero"
+    folder.mkdir()
+    shutil.copyfile(real_fixture("zotero/yuanluochen_zotero7.sqlite"), folder / "zotero.sqlite")
+    home = tmp_path / "home"
+    assert main(["--home", str(home), "papers", "import-zotero", str(folder), "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert (first["imported"], first["updated"], first["unchanged"]) == (12, 0, 0)
+    assert first["attachments"] == {"files": 12, "missing": 12, "annotations": 0}
+    assert first["removed_in_zotero"] == [] and first["errors"] == []
+    assert main(["--home", str(home), "papers", "import-zotero", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "0 added, 0 updated, 12 unchanged" in out
+
+
+def test_import_zotero_from_a_folder_that_is_not_zotero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["--home", str(tmp_path / "home"), "papers", "import-zotero", str(tmp_path)])
+    assert code != 0
+    assert "not a Zotero data folder" in capsys.readouterr().err
