@@ -80,7 +80,7 @@ def test_rank_column_label_red_when_warned_sortable_and_history_in_the_detail_pa
 ) -> None:
     shown = cells(page)
     tpami = shown["Deep pattern analysis"]
-    assert tpami.startswith("CCF A · 1区 Top · Q1 · IF ")
+    assert tpami == "CCF A · 1区 Top · Q1 · IF 20.4"  # CCF 2026, CAS 2025, JCR 2025
     assert shown["An IJCAI paper"] == "CCF B"  # the 2026 edition moved IJCAI from A to B
     assert shown["A workshop paper"] is None and shown["A paper without venue"] is None
     assert "论文工厂" not in shown["A paper-mill suspect"]  # the reason is in the tooltip
@@ -126,5 +126,5 @@ def test_sorting_by_rank_best_first_unranked_last_and_the_venue_history_in_the_d
     qtbot.waitUntil(lambda: page.detail.history.text() != "", timeout=20_000)
     lines = page.detail.history.text().splitlines()
     assert lines[0].startswith("TPAMI · CCF A (2026) · A (2022)")
-    assert lines[1].startswith("2025: 1区 Top · Q1 · IF ")
+    assert lines[1] == "2025: 1区 Top · Q1 · IF 20.4"
     assert page.detail.where.text().endswith("CCF A")
