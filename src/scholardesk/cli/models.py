@@ -22,6 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add.add_argument("--labels", type=Path, help="labels file: one per line, or a JSON list")
     add.add_argument("--tokenizer", type=Path, help="Hugging Face tokenizer.json (text models)")
     add.add_argument("--vocab", type=Path, help="CTC vocabulary: vocab.json or one token a line")
+    add.add_argument("--frontend", choices=("waveform", "fbank"),
+                     help="speech features: raw waveform or 80-dim log-mel fbank (default: guessed)")
+    add.add_argument("--cmvn", type=Path, help="CMVN statistics (JSON mean/istd) for --frontend fbank")
     add_json_flag(add)
     add.set_defaults(handler=_add)
 
@@ -91,7 +94,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def _add(ctx: CliContext, args: argparse.Namespace) -> int:
     result = ctx.services.models.add(
         args.file, name=args.name, task=args.task, labels_file=args.labels,
-        tokenizer=args.tokenizer, vocab=args.vocab,
+        tokenizer=args.tokenizer, vocab=args.vocab, frontend=args.frontend, cmvn=args.cmvn,
     )
     m = result.model
     if args.json:

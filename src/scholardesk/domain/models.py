@@ -256,6 +256,7 @@ class RunResult:
     duration_s: float = 0.0
     frame_probabilities: tuple[float, ...] = ()
     frame_s: float = 0.0
+    frontend: str = ""  # asr: "waveform" or "fbank"
 
     def to_json(self) -> dict[str, object]:
         out: dict[str, object] = {"task": self.task}
@@ -266,6 +267,8 @@ class RunResult:
             out["duration_s"] = round(self.duration_s, 3)
         elif self.task == ASR:
             out["text"] = self.text
+            if self.frontend:
+                out["frontend"] = self.frontend
             if self.reference is not None:
                 out["reference"] = self.reference
                 out["wer"] = self.wer

@@ -114,8 +114,13 @@ class ModelsService:
         vocab: Path | None = None,
         is_sample: bool = False,
         example: Path | None = None,
+        frontend: str | None = None,
+        cmvn: Path | None = None,
     ) -> AddResult:
-        """Register an .onnx file (idempotent for the same file and content)."""
+        """Register an .onnx file (idempotent for the same file and content).
+
+        ``frontend`` (``waveform`` or ``fbank``) and ``cmvn`` (a JSON file of per-bin mean and
+        inverse std) choose a speech model's features; they are stored with the model."""
         from scholardesk.inference.inspect import inspect_model, sha256_of
         from scholardesk.inference.session_cache import default_cache
 
@@ -136,6 +141,18 @@ class ModelsService:
                 assets[kind] = str(found)
         if labels_file is not None:
             assets["labels"] = str(Path(labels_file).expanduser().resolve())
+        if frontend is not None:
+            from scholardesk.inference.tasks import fbank
+
+            if frontend not in fbank.FRONTENDS:
+                raise InputError(f"Unknown speech front end {frontend!r}.",
+                                 f"Use one of: {', '.join(fbank.FRONTENDS)}.")
+            assets["frontend"] = frontend
+        if cmvn is not None:
+            found_cmvn = Path(cmvn).expanduser().resolve()
+            if not found_cmvn.is_file():
+                raise InputError(f"The CMVN file {found_cmvn} does not exist.")
+            assets["cmvn"] = str(found_cmvn)
         sha = sha256_of(path)
         with self.db.transaction() as session:
             repo = ModelsRepository(session)
@@ -432,6 +449,8 @@ class ModelsService:
     def _run_asr(
         self, model: ModelArtifact, runner: ModelRunner, path: Path, reference: str | None
     ) -> RunResult:
+        import time
+
         from scholardesk.inference.tasks import audio
 
         vocab_path = model.asset("vocab")
@@ -451,11 +470,20 @@ class ModelsService:
         frame = int(meta.get("scholardesk.frame_samples", "1"))
         if frame > 1:
             samples = samples[: len(samples) - len(samples) % frame]
-        waveform = audio.asr_waveform(samples, normalise=meta.get("scholardesk.normalize", "1") != "0")
-        spec = runner.inputs[0]
-        outputs, ms = runner.timed_run({spec.name: waveform})
+        from scholardesk.inference.tasks import fbank
+
+        front = fbank.choose(runner.inputs, meta, dict(model.assets))
+        if front.kind == fbank.FBANK:
+            start = time.perf_counter()
+            feeds = fbank.feeds(runner.inputs, fbank.features(front, samples, rate))
+            feature_ms = (time.perf_counter() - start) * 1000.0
+        else:
+            waveform = audio.asr_waveform(samples, normalise=meta.get("scholardesk.normalize", "1") != "0")
+            feeds, feature_ms = {runner.inputs[0].name: waveform}, 0.0
+        outputs, ms = runner.timed_run(feeds)
+        ms += feature_ms
         text = audio.ctc_greedy(outputs[0], vocab)
-        fields: dict[str, Any] = {"text": text, "waveform": audio.envelope(samples),
+        fields: dict[str, Any] = {"text": text, "waveform": audio.envelope(samples), "frontend": front.kind,
                                   "duration_s": len(samples) / rate}
         if reference:
             ref_path = Path(reference).expanduser()
