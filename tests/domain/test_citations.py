@@ -51,7 +51,7 @@ def _paper(r: PaperRecord, **extra: str) -> Paper:
 # - title case: titles are transcribed as the source gives them (8.2); the fixture's entries
 #   title-case Western titles for a style package that sentence-cases them, so those cases give
 #   the title as the standard transcribes it and the test formats that title.
-# Editor and urldate are read from the entry as an importer that keeps them would.
+# Editor and urldate come through the BibTeX importer, as a user's import keeps them.
 
 GBT_EXAMPLES = [
     ("gbt7714.4.4.2:6", "Shaking without quaking",
@@ -110,8 +110,7 @@ def gbt_entries(real_fixture: Callable[[str], Path]) -> dict[str, Paper]:
     parsed = parse_bibtex_entries(path.read_text(encoding="utf-8"), str(path))
     papers = {}
     for entry in parsed.entries:
-        kept = {k: entry.fields[k] for k in ("editor", "urldate") if entry.fields.get(k)}
-        papers[entry.key] = _paper(entry_to_record(entry, str(path)), **kept)
+        papers[entry.key] = _paper(entry_to_record(entry, str(path)))
     return papers
 
 
@@ -354,3 +353,29 @@ def test_an_unknown_style_names_the_styles() -> None:
         format_citation(CHINESE, "chicago")
     assert "chicago" in str(err.value)
     assert all(s in str(err.value) for s in STYLES)
+
+
+def test_an_imported_conference_paper_names_its_editors_and_a_web_page_its_citation_date() -> None:
+    text = r"""
+@inproceedings{conf1,
+  author = {Zhang, Wei and Smith, John}, title = {A fast method},
+  editor = {Brown, Alice and Green, Bob},
+  booktitle = {Proceedings of the 10th Conference on Things},
+  address = {Berlin}, publisher = {Springer}, year = {2020}, pages = {10--20},
+}
+@book{bk1,
+  author = {杨保军}, title = {新闻道德论}, address = {北京}, publisher = {中国人民大学出版社},
+  year = {2010}, urldate = {2012-11-01}, url = {http://apabi.lib.pku.edu.cn/book/1},
+}
+"""
+    parsed = parse_bibtex_entries(text, "mine.bib")
+    conf, book = (_paper(entry_to_record(e, "mine.bib")) for e in parsed.entries)
+    assert format_citation(conf, "gbt7714") == (
+        "ZHANG W, SMITH J. A fast method[C]//BROWN A, GREEN B. Proceedings of the 10th "
+        "Conference on Things. Berlin: Springer, 2020: 10-20."
+    )
+    assert format_citation(book, "gbt7714") == (
+        "杨保军. 新闻道德论[M/OL]. 北京: 中国人民大学出版社, 2010[2012-11-01]. "
+        "http://apabi.lib.pku.edu.cn/book/1."
+    )
+    assert "In A. Brown & B. Green (Eds.)" in format_citation(conf, "apa")

@@ -113,3 +113,29 @@ def test_written_bibtex_reads_back_the_same() -> None:
     assert (a.doi, a.arxiv_id, a.arxiv_version, a.venue) == ("10.1234/abc_def", "2401.16650", 2, "Proc. of Tests")
     assert a.links["code"] == "https://github.com/x/y"
     assert (b.title, b.authors, b.bibtex_key) == ("机器人", ("张昆",), "zk1994")
+
+
+def test_editors_and_urldate_are_kept_for_citations_and_the_export() -> None:
+    text = r"""
+@inproceedings{conf1,
+  author = {Zhang, Wei and Smith, John}, title = {A fast method},
+  editor = {Brown, Alice and Green, Bob},
+  booktitle = {Proceedings of the 10th Conference on Things},
+  address = {Berlin}, publisher = {Springer}, year = {2020}, pages = {10--20},
+}
+@online{web1,
+  author = {Bawden, David}, title = {Origins and concepts of digital literacy},
+  url = {http://www.soi.city.ac.uk/~dbawden/digital%20literacy%20chapter.pdf},
+  date = {2008-05-04}, urldate = {2013-03-08},
+}
+"""
+    records = _by_key(parse_bibtex(text))
+    conf, web = records["conf1"], records["web1"]
+    assert conf.extra["editor"] == "Brown, Alice and Green, Bob"  # type: ignore[attr-defined]
+    assert conf.authors == ("Wei Zhang", "John Smith")  # type: ignore[attr-defined]
+    assert web.extra["urldate"] == "2013-03-08"  # type: ignore[attr-defined]
+
+    paper = Paper(id=1, title="A fast method", authors=("Wei Zhang",), entry_type="inproceedings",
+                  extra={"editor": "Brown, Alice", "urldate": "2024-01-02"})
+    written = "".join(write_bibtex([paper]))
+    assert "editor = {Brown, Alice}" in written and "urldate = {2024-01-02}" in written

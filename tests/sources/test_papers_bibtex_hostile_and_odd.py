@@ -231,7 +231,9 @@ def test_crossref_and_xdata_children_inherit_by_biblatex_rules() -> None:
     assert paper1.title == "A Paper in the Proceedings"
     assert paper1.venue == "Proceedings of the Tenth Workshop"
     assert (paper1.year, paper1.authors) == (2019, ("Anne Author",))
-    assert paper1.extra == {"pages": "1--10", "publisher": "Test Press", "address": "Berlin"}
+    assert paper1.extra == {  # the proceedings' editor edits the paper's volume too
+        "pages": "1--10", "publisher": "Test Press", "address": "Berlin", "editor": "Ed Itor"
+    }
     assert paper1.doi is None  # the proceedings' DOI is not the paper's
     chapter = recs["chapter"]  # book -> inbook: author and title (as booktitle) inherited
     assert (chapter.title, chapter.venue) == ("One Chapter", "The Whole Book")

@@ -32,6 +32,8 @@ EXTRA_FIELDS = (
     "note",
     "isbn",
     "issn",
+    "editor",  # a chapter's or conference paper's editors: GB/T "[C]//EDITORS. Proceedings"
+    "urldate",  # when it was read online: GB/T's "/OL" form and citation date
 )
 
 
