@@ -595,7 +595,9 @@ class PapersPage(Page):
         add.triggered.connect(self.add_papers)
         files = QAction(tr("Papers from BibTeX or arXiv Atom files…"), self)
         files.triggered.connect(self.import_files)
-        return [add, files]
+        from scholardesk.gui.papers.zotero_import import zotero_import_action
+
+        return [add, files, zotero_import_action(self)]
 
     def export_actions(self) -> list[QAction]:
         export = QAction(tr("Papers (BibTeX, CSV, JSON)…"), self)
