@@ -15,7 +15,7 @@ kept as provenance). What each item became is remembered per Zotero library
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -157,6 +157,7 @@ def _update(
                 missing.append(item)
                 continue
             merged = merge_record(item.record, before)  # Zotero's values win, ours fill gaps
+            merged = replace(merged, tags=tuple(sorted(set(merged.tags))))  # as stored
             touched = False
             if not same_content(merged, before):
                 repo.update_from_record(pid, merged)
