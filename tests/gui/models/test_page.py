@@ -110,3 +110,9 @@ def test_bad_batch_text_and_bad_file(page: ModelsPage, tmp_path: Path, services:
     TaskRunner.default().wait_idle(30)
     assert page.table_model.rowCount() == 5
     assert page.selected_model() is not None and page.selected_model().name == "external"
+
+
+def test_the_page_fits_a_1280_pixel_screen(page: ModelsPage) -> None:
+    """Beside the 180-pixel navigation, every tab (OCR's three model choices included) must fit
+    in a 1280-pixel window, or the window grows past the screen."""
+    assert page.minimumSizeHint().width() <= 1280 - 200

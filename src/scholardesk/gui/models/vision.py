@@ -31,6 +31,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -178,7 +179,7 @@ class _ImageDemoPanel(_RunningPanel):
     def _combo() -> QComboBox:
         combo = QComboBox()
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(14)
+        combo.setMinimumContentsLength(10)
         return combo
 
     def _fill_combo(self, combo: QComboBox, models: Sequence[ModelArtifact], task: str,
@@ -237,13 +238,17 @@ class OcrPanel(_ImageDemoPanel):
         super().__init__(services, provider)
         self.result: OcrResult | None = None
         layout = QVBoxLayout(self)
-        models = QHBoxLayout()
+        # two rows, not one: three combos side by side made the page wider than a 1280 screen
+        models = QGridLayout()
         self.det_combo, self.rec_combo, self.cls_combo = self._combo(), self._combo(), self._combo()
-        for label, combo in ((tr("Detector:"), self.det_combo), (tr("Recogniser:"), self.rec_combo),
-                             (tr("Line orientation:"), self.cls_combo)):
-            models.addWidget(QLabel(label))
-            models.addWidget(combo, 1)
+        for i, (label, combo) in enumerate(((tr("Detector:"), self.det_combo),
+                                            (tr("Recogniser:"), self.rec_combo),
+                                            (tr("Line orientation:"), self.cls_combo))):
+            models.addWidget(QLabel(label), i // 2, (i % 2) * 2)
+            models.addWidget(combo, i // 2, (i % 2) * 2 + 1)
             combo.currentIndexChanged.connect(self._models_changed)
+        models.setColumnStretch(1, 1)
+        models.setColumnStretch(3, 1)
         layout.addLayout(models)
         self.input_edit.setPlaceholderText(tr("An image with text (or drop one here)"))
         layout.addLayout(self._file_row(tr("Image:")))
