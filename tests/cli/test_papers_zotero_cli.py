@@ -35,3 +35,27 @@ def test_import_zotero_from_a_folder_that_is_not_zotero(
     code = main(["--home", str(tmp_path / "home"), "papers", "import-zotero", str(tmp_path)])
     assert code != 0
     assert "not a Zotero data folder" in capsys.readouterr().err
+
+
+def test_review_dates_of_a_papers_attached_pdf(
+    tmp_path: Path, real_fixture: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "Zotero"
+    storage = folder / "storage" / "FME3YJWP"
+    storage.mkdir(parents=True)
+    shutil.copyfile(real_fixture("zotero/yuanluochen_zotero7.sqlite"), folder / "zotero.sqlite")
+    shutil.copyfile(real_fixture("pdf/cermine_test2_hindawi_rrp_2010.pdf"),
+                    storage / ("Simon - 2010 - Kalman filtering with state constraints a survey "
+                               "of linear and nonlinear algorithms.pdf"))
+    home = tmp_path / "home"
+    assert main(["--home", str(home), "papers", "import-zotero", str(folder)]) == 0
+    assert main(["--home", str(home), "papers", "list", "--json"]) == 0
+    capsys.readouterr()
+    assert main(["--home", str(home), "papers", "search", "Kalman", "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert main(["--home", str(home), "papers", "review-dates", str(row["id"]), "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["found"] is True and got["stored"] == "imported"
+    assert got["dates"]["received"] == "2010-11-09" and got["dates"]["accepted"] == "2010-12-25"
+    assert main(["--home", str(home), "papers", "review-dates", str(row["id"])]) == 0
+    assert "Already in the review times." in capsys.readouterr().out

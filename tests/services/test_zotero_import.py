@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import shutil
 import sqlite3
@@ -162,3 +163,98 @@ def test_merged_notes_rules() -> None:
     assert merged_notes("mine\n\nz", "z", "z2") == "mine\n\nz2"
     assert merged_notes("mine", "z", "z2") == "mine\n\nz2"
     assert merged_notes("mine\n\nz2", "z", "z2") == "mine\n\nz2"
+
+
+KALMAN_PDF = ("Simon - 2010 - Kalman filtering with state constraints a survey of linear and "
+              "nonlinear algorithms.pdf")
+
+
+def with_stored_pdf(folder: Path, pdf: Path) -> Path:
+    """The Kalman paper's PDF (attachment FME3YJWP) put where Zotero keeps it."""
+    storage = folder / "storage" / "FME3YJWP"
+    storage.mkdir(parents=True)
+    target = storage / KALMAN_PDF
+    shutil.copyfile(pdf, target)
+    return target
+
+
+def test_attached_pdf_and_zotero_link_of_an_imported_paper(
+    services: Services, real_fixture: Callable[[str], Path], tmp_path: Path
+) -> None:
+    from scholardesk.services.zotero_import import attached_pdf, zotero_link
+
+    folder = data_folder(real_fixture(Z7), tmp_path)
+    target = with_stored_pdf(folder, real_fixture("pdf/cermine_test2_hindawi_rrp_2010.pdf"))
+    services.papers.import_zotero(folder)
+    kalman = services.papers.get(paper_for(services, "CQ6HJJHW"))
+    assert attached_pdf(kalman) == target.resolve()
+    assert zotero_link(kalman) == "zotero://select/library/items/CQ6HJJHW"
+    missing = services.papers.get(paper_for(services, "QBXTLG7R"))
+    path = attached_pdf(missing)  # recorded, not downloaded
+    assert path is not None and path.suffix == ".pdf" and not path.exists()
+    assert "FME3YJWP" not in str(path)
+
+
+def test_zotero_link_made_from_the_key_when_no_link_is_stored() -> None:
+    from scholardesk.domain.papers import Paper
+    from scholardesk.services.zotero_import import attached_pdf, zotero_link
+
+    paper = Paper(1, "T", extra={"zotero_key": "ABCD1234"})
+    assert zotero_link(paper) == "zotero://select/library/items/ABCD1234"
+    group = Paper(2, "T", links={"zotero": "zotero://select/groups/42/items/ABCD1234"},
+                  extra={"zotero_key": "ABCD1234"})
+    assert zotero_link(group) == "zotero://select/groups/42/items/ABCD1234"
+    assert zotero_link(Paper(3, "T")) == "" and attached_pdf(Paper(3, "T")) is None
+    web = Paper(4, "T", links={"pdf": "https://arxiv.org/pdf/2101.00001"})
+    assert attached_pdf(web) is None  # not a file on this computer
+
+
+def test_review_dates_read_from_the_attached_pdf_and_stored(
+    services: Services, real_fixture: Callable[[str], Path], tmp_path: Path
+) -> None:
+    from scholardesk.services.zotero_import import read_review_dates
+
+    folder = data_folder(real_fixture(Z7), tmp_path)
+    target = with_stored_pdf(folder, real_fixture("pdf/cermine_test2_hindawi_rrp_2010.pdf"))
+    services.papers.import_zotero(folder)
+    pid = paper_for(services, "CQ6HJJHW")
+    result = read_review_dates(services.papers, services.reviews, pid)
+    assert result.found and result.file == str(target.resolve())
+    assert result.dates["received"] == "2010-11-09"
+    assert result.dates["accepted"] == "2010-12-25"
+    assert result.stored == "imported" and result.changes
+    rows = services.reviews.articles()
+    assert [(r.history.received, r.history.accepted) for r in rows] == [
+        (dt.date(2010, 11, 9), dt.date(2010, 12, 25))]
+    again = read_review_dates(services.papers, services.reviews, pid)
+    assert again.stored == "unchanged" and not again.changes
+
+
+def test_review_dates_none_found_or_no_pdf_here(
+    services: Services, real_fixture: Callable[[str], Path], tmp_path: Path
+) -> None:
+    import pytest
+
+    from scholardesk.core.errors import InputError
+    from scholardesk.services.zotero_import import read_review_dates
+
+    folder = data_folder(real_fixture(Z7), tmp_path)
+    # a PDF with text and no review history (the CCF list)
+    with_stored_pdf(folder, real_fixture("ccfddl/.readme_assets/ccf_recommended_2022.pdf"))
+    services.papers.import_zotero(folder)
+    result = read_review_dates(services.papers, services.reviews,
+                               paper_for(services, "CQ6HJJHW"))
+    assert not result.found and result.dates == {} and result.stored == ""
+    assert not result.changes and services.reviews.articles() == []
+    assert "no received/accepted dates found" in result.errors[0].message
+
+    pid = paper_for(services, "QBXTLG7R")  # its PDF was never downloaded
+    with pytest.raises(InputError, match="not on this computer"):
+        read_review_dates(services.papers, services.reviews, pid)
+    plain = services.papers.import_records([PaperRecord(
+        title="No attachment", source_kind="bibtex", source_ref="x.bib", record_ref="k")])
+    assert plain.imported == 1
+    other = next(i for i in services.papers.list_ids()
+                 if services.papers.get(i).title == "No attachment")
+    with pytest.raises(InputError, match="has no PDF attachment"):
+        read_review_dates(services.papers, services.reviews, other)

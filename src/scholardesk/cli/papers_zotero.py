@@ -1,5 +1,6 @@
 """``scholardesk papers import-zotero [DIR|zotero.sqlite]``: bring in (or bring up to date)
-a Zotero library."""
+a Zotero library; ``papers review-dates ID``: the review dates printed in a paper's attached
+PDF, into the review times."""
 
 from __future__ import annotations
 
@@ -22,6 +23,40 @@ def register(cmds: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
     )
     add_json_flag(imp)
     imp.set_defaults(handler=_import_zotero)
+
+    dates = cmds.add_parser(
+        "review-dates",
+        help="read the received/accepted dates printed in a paper's attached PDF into the "
+             "review times",
+    )
+    dates.add_argument("id", type=int, help="paper id (papers list)")
+    add_json_flag(dates)
+    dates.set_defaults(handler=_review_dates)
+
+
+def _review_dates(ctx: CliContext, args: argparse.Namespace) -> int:
+    from scholardesk.services.zotero_import import read_review_dates
+
+    with ctx.progress() as progress:
+        result = read_review_dates(ctx.services.papers, ctx.services.reviews, args.id, progress)
+    if args.json:
+        print_json(result.to_json())
+        return EXIT_OK if result.found else EXIT_FAILED
+    if not result.found:
+        print(tr("No review dates found in {file}.", file=result.file))
+        for e in result.errors:
+            print(e.message, file=sys.stderr)
+        return EXIT_FAILED
+    print(tr("{file}: {dates}", file=result.file,
+             dates=", ".join(f"{k} {v}" for k, v in result.dates.items())))
+    if result.stored in ("imported", "updated"):
+        print(tr("Added to the review times of {journal}.", journal=result.journal))
+    elif result.stored == "unchanged":
+        print(tr("Already in the review times."))
+    for e in result.errors:
+        print(tr("error: {source} [{record}]: {message}",
+                 source=e.source, record=e.record, message=e.message), file=sys.stderr)
+    return EXIT_OK
 
 
 def _import_zotero(ctx: CliContext, args: argparse.Namespace) -> int:

@@ -10,6 +10,9 @@ kept as provenance). What each item became is remembered per Zotero library
   tags are added (the user's own tags stay), status, rating and the user's notes stay,
 - adds new items, and
 - reports items removed from Zotero (or moved to its trash) without deleting the papers.
+
+A paper with a Zotero attachment can be opened in place (``attached_pdf``, ``zotero_link``)
+and its review dates read from that PDF (``read_review_dates``, the review-times PDF reader).
 """
 
 from __future__ import annotations
@@ -18,16 +21,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlparse
+from urllib.request import url2pathname
 
+from scholardesk.core.errors import Cancelled, InputError, ScholarDeskError
 from scholardesk.core.progress import Progress, no_progress
 from scholardesk.domain.changes import PAPERS, Changes
-from scholardesk.domain.importing import ImportReport
-from scholardesk.domain.papers import merge_record, same_content
+from scholardesk.domain.importing import ImportReport, RecordError
+from scholardesk.domain.papers import Paper, merge_record, same_content
 from scholardesk.store.papers_repo import PapersRepository
 from scholardesk.store.zotero_repo import ZoteroRepository
 
 if TYPE_CHECKING:
     from scholardesk.services.papers import PapersService
+    from scholardesk.services.reviews import ReviewsService
     from scholardesk.sources.zotero import ZoteroItem
 
 
@@ -57,6 +64,109 @@ class ZoteroImportReport(ImportReport):
             "in_trash": self.in_trash,
             "standalone": self.standalone,
         }
+
+
+def attached_pdf(paper: Paper) -> Path | None:
+    """The paper's PDF on this computer, as recorded: its ``file:`` PDF link (a stored Zotero
+    PDF that was there at import), else the first ``.pdf`` among its Zotero attachments
+    (stored or linked; perhaps missing). None: no local PDF is recorded."""
+    link = paper.links.get("pdf", "")
+    if link.lower().startswith("file:"):
+        parsed = urlparse(link)
+        return Path(url2pathname(unquote(parsed.path)))
+    for line in paper.extra.get("zotero_attachments", "").splitlines():
+        if line.strip().lower().endswith(".pdf"):
+            return Path(line.strip())
+    return None
+
+
+def zotero_link(paper: Paper) -> str:
+    """Where the paper's item is in Zotero: the stored ``zotero://select/...`` link (a group
+    library's ``groups/ID/items/KEY`` as imported), else one made from its Zotero key."""
+    link = paper.links.get("zotero", "")
+    if link:
+        return link
+    key = paper.extra.get("zotero_key", "")
+    return f"zotero://select/library/items/{key}" if key else ""
+
+
+@dataclass
+class ReviewDates:
+    """What reading a paper's attached PDF for its review history found."""
+
+    paper_id: int
+    file: str
+    dates: dict[str, str] = field(default_factory=dict)  # received/revised/accepted/... ISO
+    journal: str = ""
+    doi: str = ""
+    stored: str = ""  # "imported" | "updated" | "unchanged" | "" (nothing stored)
+    errors: list[RecordError] = field(default_factory=list)
+    changes: Changes = field(default_factory=Changes)
+
+    @property
+    def found(self) -> bool:
+        return any(k in self.dates for k in ("received", "revised", "accepted"))
+
+    def to_json(self) -> dict[str, object]:
+        return {"paper_id": self.paper_id, "file": self.file, "found": self.found,
+                "dates": self.dates, "journal": self.journal, "doi": self.doi,
+                "stored": self.stored, "errors": [e.to_json() for e in self.errors]}
+
+
+DATE_FIELDS = ("received", "revised", "accepted", "online", "published")
+
+
+def read_review_dates(
+    papers: PapersService, reviews: ReviewsService, paper_id: int,
+    progress: Progress | None = None,
+) -> ReviewDates:
+    """Read the received / revised / accepted dates printed in the paper's attached PDF (the
+    review-times PDF reader) and store them as the article's history for the review-time
+    statistics; the paper's venue names the journal and its DOI and title fill the PDF's gaps."""
+    progress = progress or no_progress()
+    paper = papers.get(paper_id)
+    path = attached_pdf(paper)
+    if path is None:
+        raise InputError(
+            f"Paper {paper_id} has no PDF attachment.",
+            "Attach the PDF in Zotero and import the library again, or read the file with "
+            "'reviews import FILE.pdf'.",
+        )
+    if not path.is_file():
+        raise InputError(
+            f"The PDF of paper {paper_id} is not on this computer: {path}.",
+            "Let Zotero download the file (open it once in Zotero), then try again.",
+        )
+    progress.report(0, 1, f"Reading {path.name}")
+    result = ReviewDates(paper_id, str(path))
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    try:
+        records, errors = reviews.parse_document(data, path.name)
+    except Cancelled:
+        raise
+    except ScholarDeskError as exc:  # no dates printed, a scan without text, not a PDF
+        result.errors.append(RecordError(str(path), "", str(exc)))
+        return result
+    result.errors.extend(RecordError(str(path), e.record, e.message) for e in errors)
+    found = [(label, h) for label, h in records if h.has_history]
+    if not found:
+        return result
+    label, h = found[0]
+    h = replace(h, doi=h.doi or (paper.doi or ""), title=h.title or paper.title)
+    result.dates = {k: d.isoformat() for k in DATE_FIELDS if (d := getattr(h, k)) is not None}
+    report = ImportReport()
+    reviews._store([(label, h)], str(path), paper.venue, report)
+    result.errors.extend(report.errors)
+    result.journal = h.journal or paper.venue
+    result.doi = h.doi
+    result.stored = ("imported" if report.imported else "updated" if report.updated
+                     else "unchanged" if report.skipped else "")
+    result.changes = report.changes
+    progress.report(1, 1, path.name)
+    return result
 
 
 def merged_notes(current: str, old_zotero: str, new_zotero: str) -> str:

@@ -7,10 +7,11 @@ longer (Chinese) labels.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -34,6 +35,7 @@ from scholardesk.domain.papers import LINK_KINDS, READING_STATUSES, Paper
 from scholardesk.domain.published_versions import NOT_FOUND, Proposal
 from scholardesk.domain.venues import VenueMetric
 from scholardesk.gui.papers.table_model import status_label
+from scholardesk.services.zotero_import import ReviewDates, attached_pdf, zotero_link
 
 CITATION_STYLES = (("gbt7714", "GB/T 7714"), ("apa", "APA"), ("ieee", "IEEE"), ("bibtex", "BibTeX"))
 SOURCE_NAMES = {"semanticscholar": "Semantic Scholar", "dblp": "DBLP", "openalex": "OpenAlex",
@@ -100,12 +102,36 @@ def citation_menu(parent: QWidget) -> tuple[QMenu, dict[str, object]]:
     return menu, actions
 
 
-class PaperDetail(QWidget):
-    """One paper: what it is, where it came from, and the user's own fields."""
+def review_dates_text(result: ReviewDates) -> str:
+    """The detail pane's line after reading review dates from the attached PDF."""
+    name = Path(result.file).name
+    if not result.found:
+        text = tr("No review dates found in {file}.", file=name)
+        return "\n".join([text, *(e.message for e in result.errors[:1])])
+    labels = {"received": tr("received"), "revised": tr("revised"), "accepted": tr("accepted"),
+              "online": tr("online"), "published": tr("published")}
+    dates = ", ".join(f"{labels[k]} {v}" for k, v in result.dates.items() if k in labels)
+    text = tr("From {file}: {dates}.", file=name, dates=dates)
+    if result.stored in ("imported", "updated"):
+        text += " " + tr("Added to the review times of {journal}.", journal=result.journal)
+    elif result.stored == "unchanged":
+        text += " " + tr("Already in the review times.")
+    for e in result.errors:
+        text += "\n" + e.message
+    return text
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+
+class PaperDetail(QWidget):
+    """One paper: what it is, where it came from, and the user's own fields.
+
+    ``opener`` opens a URL outside the app (QDesktopServices.openUrl; tests give their own)."""
+
+    def __init__(self, parent: QWidget | None = None,
+                 opener: Callable[[QUrl], object] | None = None) -> None:
         super().__init__(parent)
         self.paper: Paper | None = None
+        self.opener: Callable[[QUrl], object] = opener or QDesktopServices.openUrl
+        self.pdf_path: Path | None = None  # the attached PDF when it is on this computer
         self.stack = QStackedWidget()
         self.placeholder = QLabel(tr("Select a paper to see its details."))
         self.placeholder.setObjectName("paper-placeholder")
@@ -196,11 +222,37 @@ class PaperDetail(QWidget):
         for b in (self.save, self.open, self.cite):
             buttons.addWidget(b)
         buttons.addStretch(1)
+        # A paper from Zotero: its PDF, its item in Zotero, the review dates in its PDF.
+        self.open_pdf = QPushButton(tr("Open PDF"))
+        self.open_pdf.setObjectName("paper-open-pdf")
+        self.open_zotero = QPushButton(tr("Open in Zotero"))
+        self.open_zotero.setObjectName("paper-open-zotero")
+        self.open_zotero.setToolTip(tr("Show this item in the Zotero window"))
+        self.review_dates = QPushButton(tr("Read review dates"))
+        self.review_dates.setObjectName("paper-review-dates")
+        self.open_pdf.clicked.connect(self.open_attached_pdf)
+        self.open_zotero.clicked.connect(self.open_in_zotero)
+        # two rows: the three labels side by side do not fit a 300-pixel pane
+        attachment = QHBoxLayout()
+        for b in (self.open_pdf, self.open_zotero):
+            attachment.addWidget(b)
+        attachment.addStretch(1)
+        dates_row = QHBoxLayout()
+        dates_row.addWidget(self.review_dates)
+        dates_row.addStretch(1)
+        self.review_result = QLabel()
+        self.review_result.setObjectName("paper-review-result")
+        self.review_result.setWordWrap(True)
+        self.review_result.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.review_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         content = QWidget()
         content_layout = QVBoxLayout(content)
         content_layout.setContentsMargins(0, 0, 0, 0)
         content_layout.addWidget(self.scroll, 1)
+        content_layout.addLayout(attachment)
+        content_layout.addLayout(dates_row)
+        content_layout.addWidget(self.review_result)
         content_layout.addLayout(buttons)
         self.stack.addWidget(content)
 
@@ -242,8 +294,53 @@ class PaperDetail(QWidget):
         kinds = {"bibtex": "BibTeX", "arxiv": "arXiv", "crossref": "Crossref",
                  "json": "JSON", "sample": tr("sample")}
         sources = [f"{kinds.get(p.source_kind, p.source_kind)}: {Path(p.source_ref).name or p.source_ref}"
-                   + (f" [{p.record_ref}]" if p.record_ref else "") for p in paper.provenance]
+                   + (f" [{p.record_ref}]" if p.record_ref else "") if p.source_kind != "zotero"
+                   else f"Zotero [{p.record_ref}]" for p in paper.provenance]
         self.sources.setText(tr("Sources: {sources}", sources="; ".join(sources)) if sources else "")
+        self._show_attachment(paper)
+
+    def _show_attachment(self, paper: Paper) -> None:
+        """Open PDF / Open in Zotero / Read review dates, for a paper that has them."""
+        pdf = attached_pdf(paper)
+        link = zotero_link(paper)
+        self.review_result.setText("")
+        self.review_result.setVisible(False)
+        self.open_zotero.setVisible(bool(link))
+        for b in (self.open_pdf, self.review_dates):
+            b.setVisible(pdf is not None or bool(link))
+        here = pdf is not None and pdf.is_file()
+        self.pdf_path = pdf if here else None
+        for b in (self.open_pdf, self.review_dates):
+            b.setEnabled(here)
+        if pdf is None:
+            why = tr("This paper has no PDF attachment.")
+            self.open_pdf.setToolTip(why)
+            self.review_dates.setToolTip(why)
+        elif not here:
+            why = tr("The PDF is not on this computer: {path}. Let Zotero download it (open it "
+                     "once in Zotero), then select the paper again.", path=str(pdf))
+            self.open_pdf.setToolTip(why)
+            self.review_dates.setToolTip(why)
+        else:
+            self.open_pdf.setToolTip(str(pdf))
+            self.review_dates.setToolTip(tr(
+                "Read the received / revised / accepted dates printed in {file} into the "
+                "review times", file=pdf.name))
+
+    def open_attached_pdf(self) -> None:
+        if self.pdf_path is not None:
+            self.opener(QUrl.fromLocalFile(str(self.pdf_path)))
+
+    def open_in_zotero(self) -> None:
+        link = zotero_link(self.paper) if self.paper is not None else ""
+        if link:
+            self.opener(QUrl(link))
+
+    def show_review_dates(self, result: ReviewDates) -> None:
+        if self.paper is None or self.paper.id != result.paper_id:
+            return
+        self.review_result.setText(review_dates_text(result))
+        self.review_result.setVisible(True)
 
     def show_published(self, proposal: Proposal | None) -> None:
         text = published_text(proposal)

@@ -247,6 +247,7 @@ class PapersPage(Page):
         self.detail = PaperDetail()
         self.detail.save.clicked.connect(self.save_detail)
         self.detail.open.clicked.connect(self._open_in_browser)
+        self.detail.review_dates.clicked.connect(self.read_review_dates)
         for style, action in self.detail.cite_actions.items():
             action.triggered.connect(lambda _c=False, style=style: self._copy_citation(style))  # type: ignore[attr-defined]
         self.detail.setMinimumWidth(300)
@@ -474,6 +475,19 @@ class PapersPage(Page):
         paper = self.detail.paper
         if paper is not None and paper.best_url:
             QDesktopServices.openUrl(QUrl(paper.best_url))
+
+    def read_review_dates(self) -> None:
+        """The review dates printed in the selected paper's attached PDF, into the review
+        times (services.zotero_import.read_review_dates); the result shows in the pane."""
+        paper = self.detail.paper
+        if paper is None:
+            return
+        from scholardesk.services.zotero_import import read_review_dates
+
+        pid = paper.id
+        Task(lambda p: read_review_dates(self.svc, self.services.reviews, pid, p)).with_progress(
+            tr("Reading review dates from the PDF")
+        ).on_success(self.detail.show_review_dates).start()
 
     def _copy_citation(self, style: str) -> None:
         paper = self.detail.paper
