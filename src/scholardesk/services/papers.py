@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scholardesk.core.config import Settings
-from scholardesk.core.errors import InputError, NetworkError, NotFoundError
+from scholardesk.core.errors import DiskFullError, InputError, NetworkError, NotFoundError
 from scholardesk.core.progress import Progress, no_progress
 from scholardesk.core.resources import resource_path
 from scholardesk.domain.changes import PAPERS, Changes
@@ -48,10 +49,13 @@ if TYPE_CHECKING:
     from scholardesk.sources.arxiv_source import ArxivApi
     from scholardesk.sources.crossref_works import CrossrefWorks
     from scholardesk.sources.http import PoliteClient
+    from scholardesk.sources.import_stream import ReadStats
 
 logger = logging.getLogger(__name__)
 
 BATCH = 5000
+STREAM_BATCH = 2000  # records per transaction while a file is streamed in
+DISK_RESERVE = 32 * 1024 * 1024  # free space kept beyond the estimate (SQLite's journal, logs)
 EXPORT_FORMATS = ("bibtex", "csv", "json")
 CSV_COLUMNS = (
     "id", "title", "authors", "year", "venue", "doi", "arxiv_id", "categories", "entry_type",
@@ -82,6 +86,79 @@ class _Incoming:
     rating: int = 0
     notes: str = ""
     where: str = ""  # how errors name the record, e.g. "line 12 (smith2020)"
+
+
+def _only_categories(
+    items: Iterable[_Incoming], wanted: Callable[[Sequence[str]], bool], stats: ReadStats
+) -> Iterator[_Incoming]:
+    """``--categories`` for the readers that do not filter themselves."""
+    for item in items:
+        if wanted(item.record.categories):
+            yield item
+        else:
+            stats.filtered += 1
+
+
+def _patterns_text(categories: str | Sequence[str]) -> str:
+    return categories if isinstance(categories, str) else ",".join(categories)
+
+
+def _library_bytes(db_file: Path) -> int:
+    """The library's size on disk: the database and its write-ahead log."""
+    total = 0
+    for f in (db_file, db_file.with_name(db_file.name + "-wal")):
+        try:
+            total += f.stat().st_size
+        except OSError:
+            continue
+    return total
+
+
+class _DiskGuard:
+    """Stops a streamed import before it fills the disk: before each batch, the free space
+    must hold what the rest of the file will add at the rate seen so far (library growth per
+    byte read), plus a reserve. Checked between transactions, so what is committed is whole."""
+
+    def __init__(
+        self, db_file: Path | None, free_space: Callable[[Path], int], stats: ReadStats
+    ) -> None:
+        self.db_file = db_file
+        self.free_space = free_space
+        self.stats = stats
+        self.start_size = _library_bytes(db_file) if db_file is not None else 0
+        self.start_read = stats.bytes_read
+        self.largest_batch = 0
+        self._before = self.start_size
+
+    def check(self, stored: int) -> None:
+        if self.db_file is None:  # another database server: its disk is not ours to see
+            return
+        now = _library_bytes(self.db_file)
+        grown = now - self.start_size
+        read = self.stats.bytes_read - self.start_read
+        remaining = max(0, self.stats.total_bytes - self.stats.bytes_read)
+        need = max(DISK_RESERVE, 2 * self.largest_batch)
+        if grown > 0 and read > 0:
+            need += int(grown / read * remaining)
+        free = self.free_space(self.db_file.parent)
+        if free >= need:
+            return
+        mb = 1024 * 1024
+        raise DiskFullError(
+            f"not enough disk space to finish this import: the rest of {self.stats.source} "
+            f"needs about {need / mb:,.0f} MB in {self.db_file.parent}, and {free / mb:,.0f} MB "
+            f"are free; stopped before the disk filled ({stored:,} papers stored so far are "
+            "kept)",
+            "Free some space (or import fewer papers, e.g. with --categories) and run the same "
+            "import again: it continues where it stopped.",
+        )
+
+    def committed(self) -> None:
+        if self.db_file is None:
+            return
+        now = _library_bytes(self.db_file)
+        self.largest_batch = max(self.largest_batch, now - self._before)
+        self._before = now
 
 
 @dataclass
@@ -135,48 +212,121 @@ class PapersService:
 
     # -- importing ------------------------------------------------------------------------------
     def import_files(
-        self, paths: Sequence[Path | str], progress: Progress | None = None
+        self, paths: Sequence[Path | str], progress: Progress | None = None,
+        categories: str | Sequence[str] = (),
     ) -> ImportReport:
-        """``.bib`` files, arXiv Atom (``.xml`` or a saved JSON response) and our JSON export."""
+        """``.bib`` files, arXiv Atom (``.xml`` or a saved JSON response), our JSON export and
+        the arXiv metadata snapshot (JSON lines; plain, ``.gz`` or ``.zip``).
+
+        Streaming: records go into the library in batches of ``STREAM_BATCH``, one
+        transaction each, while the file is read, so memory stays flat whatever its size.
+        Progress counts bytes (and says how many papers); cancelling keeps the batches already
+        committed, and running the same import again continues where it stopped: records
+        already in the library match their own paper (arXiv id, DOI, title key) and are
+        skipped, so nothing is duplicated. ``categories`` (``"cs.*,stat.ML"``) keeps only
+        papers with a matching arXiv category. Before each batch the free disk space is
+        compared with what the rest of the file will need at the growth seen so far; too
+        little stops the import with ``DiskFullError`` before the disk fills."""
         progress = progress or no_progress()
         report = ImportReport()
-        for i, raw in enumerate(paths):
+        for raw in paths:
             path = Path(raw)
-            progress.report(i, len(paths), path.name)
             if not path.is_file():
                 report.errors.append(RecordError(str(path), "file", "file not found"))
                 continue
             with _cyclic_gc_paused():
-                items, errors, skipped, notices = self._read_file(path)
-                if not items and not errors:  # never "imported 0" without saying why
-                    errors = [RecordError(str(path), "file", "the file holds nothing to import")]
-                report.errors.extend(errors)
-                report.notices.extend(notices)
-                report.skipped += skipped
-                report.merge(self._store(items, progress))
+                report.merge(self._import_file(path, progress, categories))
         report.changes = Changes.of(PAPERS) if report.imported or report.updated else Changes()
         return report
 
-    def _read_file(
-        self, path: Path
-    ) -> tuple[list[_Incoming], list[RecordError], int, list[RecordError]]:
-        from scholardesk.sources import atom, bibtex, paper_json
+    def _import_file(
+        self, path: Path, progress: Progress, categories: str | Sequence[str]
+    ) -> ImportReport:
+        from scholardesk.sources.arxiv_snapshot import category_matcher
 
-        suffix = path.suffix.lower()
+        wanted = category_matcher(categories)
+        stats, items = self._read_stream(
+            path, categories, lambda: self._progress(progress, path, stats))
+        if wanted is not None and not stats.filters_categories:
+            items = _only_categories(items, wanted, stats)
+        report = ImportReport()
+        guard = _DiskGuard(self.db.sqlite_file, self.free_space, stats)
+        batch: list[_Incoming] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) >= STREAM_BATCH:
+                self._commit_stream_batch(batch, report, progress, path, stats, guard)
+                batch = []
+        if batch:
+            self._commit_stream_batch(batch, report, progress, path, stats, guard)
+        self._progress(progress, path, stats)
+        report.errors[:0] = stats.errors.report()
+        report.notices.extend(stats.notices)
+        report.skipped += stats.skipped
+        if stats.filtered:
+            report.notices.append(RecordError(
+                str(path), "file",
+                f"{stats.filtered:,} papers outside the categories {_patterns_text(categories)} "
+                "were left out",
+            ))
+        if not stats.records and not stats.errors.count and not stats.filtered \
+                and not stats.skipped:  # never "imported 0" without saying why
+            report.errors.append(RecordError(str(path), "file", "the file holds nothing to import"))
+        return report
+
+    @staticmethod
+    def _progress(progress: Progress, path: Path, stats: ReadStats) -> None:
+        """Bytes as the done/total of the bar; records and megabytes in its label."""
+        total = stats.total_bytes or None
+        mb = 1024 * 1024
+        size = f", {stats.bytes_read / mb:,.0f} of {stats.total_bytes / mb:,.0f} MB" \
+            if stats.total_bytes >= mb else ""
+        progress.report(stats.bytes_read, total,
+                        f"{path.name}: {stats.records:,} papers{size}")
+
+    def _commit_stream_batch(
+        self, batch: Sequence[_Incoming], report: ImportReport, progress: Progress, path: Path,
+        stats: ReadStats, guard: _DiskGuard,
+    ) -> None:
+        self._progress(progress, path, stats)  # also where a cancel stops the import
+        guard.check(report.imported + report.updated)
+        with self.db.transaction() as session:
+            self._store_batch(PapersRepository(session), batch, report, False)
+        guard.committed()
+
+    @staticmethod
+    def free_space(folder: Path) -> int:
+        """Free bytes on the disk holding ``folder`` (replaced in tests)."""
+        return shutil.disk_usage(folder).free
+
+    def _read_stream(
+        self, path: Path, categories: str | Sequence[str], tick: Callable[[], None]
+    ) -> tuple[ReadStats, Iterator[_Incoming]]:
+        """The file's reader: its live statistics and its records, one at a time."""
+        from scholardesk.sources import arxiv_snapshot, atom, bibtex, paper_json
+        from scholardesk.sources.import_stream import ReadStats, inner_suffix
+
+        suffix = inner_suffix(path)
         if suffix in (".bib", ".bibtex", ".txt"):
-            parsed = bibtex.read_bibtex_file(path)
-            items = [_Incoming(r, where=f"line {line} ({r.record_ref})") for line, r in parsed.records]
-            return items, parsed.errors, parsed.skipped, parsed.notices
+            bib = bibtex.BibtexStreamReader(path)
+            return bib.stats, (_Incoming(r, where=f"line {line} ({r.record_ref})")
+                               for line, r in bib)
         if suffix in (".xml", ".atom") or atom.looks_like_atom(path):
-            feed = atom.read_atom_file(path)
-            return [_Incoming(r) for r in feed.records], feed.errors, 0, []
+            feed = atom.AtomStreamReader(path)
+            return feed.stats, (_Incoming(r) for r in feed)
+        if suffix in (".json", ".jsonl", ".ndjson") and arxiv_snapshot.looks_like_snapshot(path):
+            snap = arxiv_snapshot.SnapshotReader(path, categories, tick)
+            snap.stats.filters_categories = True
+            return snap.stats, (_Incoming(r, where=f"line {line} ({r.record_ref})")
+                                for line, r in snap)
         if suffix == ".json":
-            papers, errors = paper_json.read_papers_json(path)
-            return [_Incoming(p.record, p.status, p.rating, p.notes) for p in papers], errors, 0, []
-        return [], [RecordError(
-            str(path), "file",
-            "unknown file type; use .bib (BibTeX), .xml (arXiv Atom) or .json",
-        )], 0, []
+            js = paper_json.PaperJsonReader(path)
+            return js.stats, (_Incoming(p.record, p.status, p.rating, p.notes, where)
+                              for where, p in js)
+        stats = ReadStats(str(path))
+        stats.errors.add("file", "unknown file type; use .bib (BibTeX), .xml (arXiv Atom), "
+                                 ".json (ours or the arXiv metadata snapshot), .gz or .zip")
+        return stats, iter(())
 
     def import_zotero(
         self, path: Path | str | None = None, progress: Progress | None = None

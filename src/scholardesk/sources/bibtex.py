@@ -1010,3 +1010,26 @@ def write_bibtex(papers: Iterable[Paper]) -> Iterator[str]:
     for paper in papers:
         yield paper_to_bibtex(paper, taken)
         yield "\n"
+
+
+class BibtexStreamReader:
+    """Iterate over ``(line, record)`` of a ``.bib`` file; ``stats`` follows the reading."""
+
+    def __init__(self, path: Path) -> None:
+        from scholardesk.sources.import_stream import ReadStats
+
+        self.path = path
+        self.source = str(path)
+        self.stats = ReadStats(self.source)
+
+    def __iter__(self) -> Iterator[tuple[int, PaperRecord]]:
+        stats = self.stats
+        result = read_bibtex_file(self.path)
+        stats.total_bytes = stats.bytes_read = self.path.stat().st_size
+        for e in result.errors:
+            stats.errors.add(e.record, e.message)
+        stats.notices.extend(result.notices)
+        stats.skipped += result.skipped
+        for line, record in result.records:
+            stats.records += 1
+            yield line, record
