@@ -320,6 +320,11 @@ class PapersService:
             return snap.stats, (_Incoming(r, where=f"line {line} ({r.record_ref})")
                                 for line, r in snap)
         if suffix == ".json":
+            from scholardesk.sources import csl_json
+
+            if csl_json.looks_like_csl_json(path):  # Zotero / Better BibTeX "CSL JSON"
+                csl = csl_json.CslJsonReader(path)
+                return csl.stats, (_Incoming(r, where=where) for where, r in csl)
             js = paper_json.PaperJsonReader(path)
             return js.stats, (_Incoming(p.record, p.status, p.rating, p.notes, where)
                               for where, p in js)

@@ -292,7 +292,7 @@ class PaperDetail(QWidget):
         for kind, edit in self.links.items():
             edit.setText(paper.links.get(kind, ""))
         kinds = {"bibtex": "BibTeX", "arxiv": "arXiv", "crossref": "Crossref",
-                 "json": "JSON", "sample": tr("sample")}
+                 "json": "JSON", "csl": "CSL JSON", "sample": tr("sample")}
         sources = [f"{kinds.get(p.source_kind, p.source_kind)}: {Path(p.source_ref).name or p.source_ref}"
                    + (f" [{p.record_ref}]" if p.record_ref else "") if p.source_kind != "zotero"
                    else f"Zotero [{p.record_ref}]" for p in paper.provenance]
