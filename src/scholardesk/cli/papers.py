@@ -32,8 +32,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_json_flag(add)
     add.set_defaults(handler=_add)
 
-    imp = cmds.add_parser("import", help="import .bib, arXiv Atom .xml (or saved .json) files")
+    imp = cmds.add_parser("import", help="import .bib, arXiv Atom .xml (or saved .json) files, "
+                          "and the arXiv metadata snapshot (JSON lines, .gz, .zip)")
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    imp.add_argument("--categories", default="", metavar="PATTERNS",
+                     help="only papers in these arXiv categories, e.g. 'cs.*' or 'cs.CL,stat.ML'")
     add_json_flag(imp)
     imp.set_defaults(handler=_import)
 
@@ -176,7 +179,7 @@ def _add(ctx: CliContext, args: argparse.Namespace) -> int:
 
 def _import(ctx: CliContext, args: argparse.Namespace) -> int:
     with ctx.progress() as progress:
-        report = ctx.services.papers.import_files(args.files, progress)
+        report = ctx.services.papers.import_files(args.files, progress, args.categories)
     return _print_report(report, args.json)
 
 
