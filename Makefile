@@ -6,7 +6,7 @@ PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run install test bench bench-startup lint screenshots clean
+.PHONY: run install test bench bench-scale bench-startup lint screenshots clean
 
 # pip without --quiet: it says what it downloads and installs, with a bar for large downloads.
 PIP_SHOW := --progress-bar on --no-input --disable-pip-version-check
@@ -47,6 +47,10 @@ test: $(TEST_STAMP)
 
 bench: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/run.py
+
+# Issue #16 at full size: a generated 1,000,000-line arXiv snapshot streamed in (minutes).
+bench-scale: $(TEST_STAMP)
+	$(PY) benchmarks/bench_papers_scale.py --n 1000000
 
 lint: $(TEST_STAMP)
 	$(PIP) install --quiet -e ".[test,dev]"
