@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # heavy modules (SQLAlchemy, requests) load on first use, not
     from scholardesk.services.library import LibraryService
     from scholardesk.services.models import ModelsService
     from scholardesk.services.papers import PapersService
+    from scholardesk.services.papers_feed import PapersFeedService
     from scholardesk.services.papers_resolve import PapersResolveService
     from scholardesk.services.reviews import ReviewsService
     from scholardesk.services.sample import SampleProvider, SampleService
@@ -40,6 +41,12 @@ class Services:
         from scholardesk.services.papers import PapersService
 
         return PapersService(self.db, lambda: self.settings, lambda: self.http)
+
+    @cached_property
+    def papers_feed(self) -> PapersFeedService:
+        from scholardesk.services.papers_feed import PapersFeedService
+
+        return PapersFeedService(self.db, lambda: self.settings, lambda: self.papers)
 
     @cached_property
     def papers_resolve(self) -> PapersResolveService:
