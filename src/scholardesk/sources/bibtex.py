@@ -281,13 +281,28 @@ def _fields(sc: _Scanner, macros: _Macros, closing: str) -> dict[str, str]:
             raise BibParseError(f"a comma is missing after field {name!r}")
 
 
-def parse_bibtex_entries(text: str, source: str = "") -> BibFile:
-    """Split ``text`` into entries; a malformed entry becomes a RecordError with its line."""
+@dataclass
+class _ParseState:
+    """What parsing carries from one piece of a streamed file to the next."""
+
+    macros: _Macros
+    first_seen: dict[str, int] = field(default_factory=dict)  # casefolded key -> its line
+    line: int = 1  # line number where the next piece starts
+
+
+def parse_bibtex_entries(
+    text: str, source: str = "", state: _ParseState | None = None
+) -> BibFile:
+    """Split ``text`` into entries; a malformed entry becomes a RecordError with its line.
+    ``state``: ``text`` is one piece of a longer file (macros, keys and lines go on)."""
     result = BibFile()
-    macros = _Macros(len(text))
-    first_seen: dict[str, int] = {}  # citation key (casefolded) -> line of its first entry
+    macros = state.macros if state is not None else _Macros(len(text))
+    # citation key (casefolded) -> line of its first entry
+    first_seen: dict[str, int] = state.first_seen if state is not None else {}
     starts = _entry_starts(text)
-    counted = [0, 1]  # offset counted up to, line number there
+    counted = [0, state.line if state is not None else 1]  # offset counted up to, line there
+    if state is not None:
+        state.line += text.count("\n")
 
     def line_of(offset: int) -> int:
         # entries come in order, so counting newlines incrementally is linear overall
@@ -1013,7 +1028,19 @@ def write_bibtex(papers: Iterable[Paper]) -> Iterator[str]:
 
 
 class BibtexStreamReader:
-    """Iterate over ``(line, record)`` of a ``.bib`` file; ``stats`` follows the reading."""
+    """Iterate over ``(line, record)`` of a ``.bib`` file (plain, ``.gz`` or ``.zip``) while it
+    is read; ``stats`` follows the reading.
+
+    A file up to ``WHOLE_FILE_LIMIT`` is read at once (``read_bibtex_file``: the encoding
+    detected from the whole text). A larger one is streamed: its encoding is taken from the
+    first 64 KB (byte-order mark, declaration, UTF-8, else detected there); it is decoded and
+    parsed in pieces of about ``STREAM_CHUNK`` cut at an entry start, with ``@string`` macros,
+    duplicate keys and line numbers carried across pieces. ``crossref`` / ``xdata``: a first,
+    cheap pass collects the keys that are referenced; only those entries (and
+    ``@xdata``/``@set`` containers) are kept, and the children wait for their parents until
+    the end of the file (BibTeX wants parents after children), so memory holds the
+    inheritance families, not the file.
+    """
 
     def __init__(self, path: Path) -> None:
         from scholardesk.sources.import_stream import ReadStats
@@ -1023,13 +1050,150 @@ class BibtexStreamReader:
         self.stats = ReadStats(self.source)
 
     def __iter__(self) -> Iterator[tuple[int, PaperRecord]]:
+        from scholardesk.sources.import_stream import sniff
+
         stats = self.stats
-        result = read_bibtex_file(self.path)
-        stats.total_bytes = stats.bytes_read = self.path.stat().st_size
+        size = self.path.stat().st_size
+        if size > WHOLE_FILE_LIMIT and not sniff(self.path, 4).startswith(
+                (b"\x1f\x8b", b"PK\x03\x04")):
+            yield from self._stream(size)
+            return
+        from scholardesk.sources.import_stream import open_input
+
+        with open_input(self.path) as opened:
+            raw = opened.stream.read()
+        decoded = decode_bibtex_bytes(raw)
+        del raw
+        result = parse_bibtex(decoded.text, self.source)
+        if decoded.notice:
+            stats.notices.append(RecordError(self.source, "file", decoded.notice))
+        stats.total_bytes = stats.bytes_read = size
         for e in result.errors:
             stats.errors.add(e.record, e.message)
-        stats.notices.extend(result.notices)
         stats.skipped += result.skipped
+        if not result.records and not result.errors and not result.skipped:
+            why = "the file is empty" if not decoded.text.strip() else \
+                "no BibTeX entries (@article{…}, @book{…} …) were found in the file"
+            stats.errors.add("file", why)
         for line, record in result.records:
             stats.records += 1
             yield line, record
+
+    def _encoding(self, head: bytes) -> tuple[str, int]:
+        """(codec, bytes of byte-order mark to skip) from the file's first bytes."""
+        for bom, codec in _BOMS:
+            if head.startswith(bom):
+                if codec != "utf-8":
+                    self._notice(f"read as {codec.upper()} (byte-order mark)")
+                return codec, len(bom)
+        utf16 = _utf16_without_bom(head)
+        if utf16 is not None:
+            self._notice(f"read as {utf16.upper()} (no byte-order mark)")
+            return utf16, 0
+        declared = _declared_encoding(head)
+        if declared is not None:
+            if declared[0] != "utf-8":
+                self._notice(f"read as {declared[1]}, as the file declares")
+            return declared[0], 0
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+            return "utf-8", 0
+        except UnicodeDecodeError:
+            codec, _text = _detect(head)
+            self._notice(f"the file is not UTF-8 and declares no encoding; read as {codec} "
+                         "(detected from its beginning)")
+            return codec, 0
+
+    def _notice(self, message: str) -> None:
+        self.stats.notices.append(RecordError(self.source, "file", message))
+
+    def _pieces(self, codec: str, skip: int) -> Iterator[str]:
+        """The decoded text in pieces of about ``STREAM_CHUNK`` bytes, each ending at a line
+        end (the last one at the end of the file)."""
+        decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+        carry = ""
+        try:
+            fh = self.path.open("rb")
+        except OSError as exc:
+            raise InputError(f"Cannot read {self.path}: {exc.strerror or exc}.") from exc
+        with fh:
+            fh.read(skip)
+            while True:
+                chunk = fh.read(STREAM_CHUNK)
+                self.stats.bytes_read = fh.tell()
+                text = carry + decoder.decode(chunk, final=not chunk)
+                if not chunk:
+                    if text:
+                        yield text
+                    return
+                cut = text.rfind("\n") + 1
+                if cut == 0:
+                    carry = text
+                    continue
+                carry = text[cut:]
+                yield text[:cut]
+
+    def _stream(self, size: int) -> Iterator[tuple[int, PaperRecord]]:
+        from scholardesk.sources.import_stream import sniff
+
+        stats, source = self.stats, self.source
+        stats.total_bytes = size
+        codec, skip = self._encoding(sniff(self.path, 65536))
+        referenced: set[str] = set()
+        for piece in self._pieces(codec, skip):
+            for m in _REFERENCE.finditer(piece):
+                referenced.update(_keys_in(m.group(1) or m.group(2) or ""))
+        stats.bytes_read = 0
+        state = _ParseState(_Macros(size))
+        parents: dict[str, BibEntry] = {}
+        containers: list[BibEntry] = []
+        waiting: list[BibEntry] = []
+        buffer = ""
+        pieces = self._pieces(codec, skip)
+        while True:
+            piece = next(pieces, None)
+            final = piece is None
+            buffer += piece or ""
+            starts = _entry_starts(buffer)
+            if not final:
+                if len(starts) < 2 and len(buffer) < 16 * STREAM_CHUNK:
+                    continue  # the entry goes on in the next piece
+                cut = starts[-1][0] if starts and starts[-1][0] > 0 else len(buffer)
+                text, buffer = buffer[:cut], buffer[cut:]
+            else:
+                text, buffer = buffer, ""
+            parsed = parse_bibtex_entries(text, source, state)
+            for e in parsed.errors:
+                stats.errors.add(e.record, e.message)
+            stats.skipped += parsed.skipped
+            containers.extend(parsed.containers)
+            for c in parsed.containers:
+                parents.setdefault(c.key.lower(), c)
+            for entry in parsed.entries:
+                if entry.key.lower() in referenced:
+                    parents.setdefault(entry.key.lower(), entry)
+                if "xdata" in entry.fields or "crossref" in entry.fields:
+                    waiting.append(entry)  # its parents may come later in the file
+                    continue
+                yield from self._records(entry)
+            if final:
+                break
+        resolve_inheritance(waiting, list(parents.values()))
+        for entry in waiting:
+            yield from self._records(entry)
+        stats.bytes_read = size
+
+    def _records(self, entry: BibEntry) -> Iterator[tuple[int, PaperRecord]]:
+        try:
+            record = entry_to_record(entry, self.source)
+        except Exception as exc:  # one odd entry must not stop the file
+            logger.exception("Could not read BibTeX entry %s in %s", entry.key, self.source)
+            self.stats.errors.add(f"line {entry.line} ({entry.key})", str(exc))
+            return
+        self.stats.records += 1
+        yield entry.line, record
+
+
+WHOLE_FILE_LIMIT = 16 * 1024 * 1024  # larger .bib files are streamed
+STREAM_CHUNK = 4 * 1024 * 1024
+_REFERENCE = re.compile(r"\b(?:crossref|xdata)\s*=\s*(?:\{([^{}]*)\}|\"([^\"]*)\")", re.IGNORECASE)
