@@ -59,3 +59,25 @@ def test_review_dates_of_a_papers_attached_pdf(
     assert got["dates"]["received"] == "2010-11-09" and got["dates"]["accepted"] == "2010-12-25"
     assert main(["--home", str(home), "papers", "review-dates", str(row["id"])]) == 0
     assert "Already in the review times." in capsys.readouterr().out
+
+
+def test_reimport_after_deleting_here_says_skipped(
+    tmp_path: Path, real_fixture: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "Zotero"
+    folder.mkdir()
+    shutil.copyfile(real_fixture("zotero/chen-zhihui_zotero5_2018.sqlite"),
+                    folder / "zotero.sqlite")
+    home = tmp_path / "home"
+    assert main(["--home", str(home), "papers", "import-zotero", str(folder)]) == 0
+    capsys.readouterr()
+    assert main(["--home", str(home), "papers", "list", "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)[0]
+    assert main(["--home", str(home), "papers", "delete", str(first["id"])]) == 0
+    capsys.readouterr()
+    assert main(["--home", str(home), "papers", "import-zotero", str(folder), "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["imported"] == 0 and [d["title"] for d in got["skipped_deleted_here"]] == [
+        first["title"]]
+    assert main(["--home", str(home), "papers", "import-zotero", str(folder)]) == 0
+    assert "1 skipped (deleted here" in capsys.readouterr().out

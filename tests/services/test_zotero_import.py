@@ -258,3 +258,62 @@ def test_review_dates_none_found_or_no_pdf_here(
                  if services.papers.get(i).title == "No attachment")
     with pytest.raises(InputError, match="has no PDF attachment"):
         read_review_dates(services.papers, services.reviews, other)
+
+
+def untag(db: Path, item_id: int, tag: str) -> None:
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM itemTags WHERE itemID = ? AND tagID = "
+                     "(SELECT tagID FROM tags WHERE name = ?)", (item_id, tag))
+        conn.execute("UPDATE items SET version = version + 1, clientDateModified = "
+                     "'2025-10-06 09:00:00' WHERE itemID = ?", (item_id,))
+
+
+def test_tag_removed_in_zotero_is_removed_here_and_the_users_tags_stay(
+    services: Services, real_fixture: Callable[[str], Path], tmp_path: Path
+) -> None:
+    folder = data_folder(real_fixture(Z7), tmp_path)
+    services.papers.import_zotero(folder)
+    pid = paper_for(services, "UUHQ4RF7")
+    assert "自动瞄准" in services.papers.get(pid).tags
+    services.papers.update([pid], add_tags=["to-cite"])
+    untag(folder / "zotero.sqlite", 246, "自动瞄准")
+    report = services.papers.import_zotero(folder)
+    assert (report.updated, report.unchanged) == (1, 11)
+    tags = services.papers.get(pid).tags
+    assert "自动瞄准" not in tags and "to-cite" in tags
+    assert any(t.startswith("collection:") for t in tags)  # Zotero's other tags stay
+    assert services.papers.import_zotero(folder).unchanged == 12
+
+
+def test_a_paper_deleted_here_stays_deleted_until_it_changes_in_zotero(
+    services: Services, real_fixture: Callable[[str], Path], tmp_path: Path
+) -> None:
+    folder = data_folder(real_fixture(Z5), tmp_path)
+    services.papers.import_zotero(folder)
+    pid = paper_for(services, "AQSZ7C5D")
+    title = services.papers.get(pid).title
+    services.papers.delete([pid])
+    report = services.papers.import_zotero(folder)
+    assert (report.imported, report.unchanged) == (0, 11)
+    assert report.deleted_here == [{"key": "AQSZ7C5D", "title": title}]
+    assert report.to_json()["skipped_deleted_here"] == [{"key": "AQSZ7C5D", "title": title}]
+    assert services.papers.count() == 11 and not report.changes
+
+    edit_title(folder / "zotero.sqlite", 11, "sphereface (changed in Zotero)")
+    back = services.papers.import_zotero(folder)
+    assert (back.imported, back.deleted_here) == (1, [])
+    assert services.papers.get(paper_for(services, "AQSZ7C5D")).title == (
+        "sphereface (changed in Zotero)")
+    assert services.papers.import_zotero(folder).unchanged == 12
+
+
+def test_deleted_here_then_removed_in_zotero_says_nothing(
+    services: Services, real_fixture: Callable[[str], Path], tmp_path: Path
+) -> None:
+    folder = data_folder(real_fixture(Z5), tmp_path)
+    services.papers.import_zotero(folder)
+    services.papers.delete([paper_for(services, "AQSZ7C5D")])
+    with sqlite3.connect(folder / "zotero.sqlite") as conn:
+        conn.execute("INSERT INTO deletedItems (itemID) VALUES (11)")
+    report = services.papers.import_zotero(folder)
+    assert report.removed_in_zotero == [] and report.deleted_here == []

@@ -74,6 +74,9 @@ def _import_zotero(ctx: CliContext, args: argparse.Namespace) -> int:
              "{trash} items in the trash left out.",
              files=report.attachments, missing=report.attachments_missing,
              annotations=report.annotations, trash=report.in_trash))
+    if report.deleted_here:
+        print(tr("{n} skipped (deleted here; they come back when they change in Zotero).",
+                 n=len(report.deleted_here)))
     for r in report.removed_in_zotero:
         print(tr("removed in Zotero: {key} (paper {id}) {title}",
                  key=r["key"], id=r["paper_id"], title=r["title"]))

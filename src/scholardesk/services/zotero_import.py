@@ -7,8 +7,12 @@ kept as provenance). What each item became is remembered per Zotero library
 
 - leaves unchanged items alone (nothing is read back or written),
 - updates changed items: Zotero's fields win, the library fills what Zotero leaves empty,
-  tags are added (the user's own tags stay), status, rating and the user's notes stay,
-- adds new items, and
+  tags are added and a tag removed in Zotero is removed here (only tags that came from
+  Zotero: ``zotero_items.tags``; the user's own tags stay), status, rating and the user's
+  notes stay,
+- adds new items,
+- leaves out items whose paper the user deleted here (``zotero_items.paper_id`` NULL, by ON
+  DELETE SET NULL) unless they changed in Zotero since ("skipped (deleted here)"), and
 - reports items removed from Zotero (or moved to its trash) without deleting the papers.
 
 A paper with a Zotero attachment can be opened in place (``attached_pdf``, ``zotero_link``)
@@ -30,7 +34,7 @@ from scholardesk.domain.changes import PAPERS, Changes
 from scholardesk.domain.importing import ImportReport, RecordError
 from scholardesk.domain.papers import Paper, merge_record, same_content
 from scholardesk.store.papers_repo import PapersRepository
-from scholardesk.store.zotero_repo import ZoteroRepository
+from scholardesk.store.zotero_repo import ItemRow, KnownItem, ZoteroRepository
 
 if TYPE_CHECKING:
     from scholardesk.services.papers import PapersService
@@ -43,6 +47,8 @@ class ZoteroImportReport(ImportReport):
     library: str = ""  # the data folder read
     unchanged: int = 0
     removed_in_zotero: list[dict[str, object]] = field(default_factory=list)
+    # deleted here and unchanged in Zotero since: left out ("skipped (deleted here)")
+    deleted_here: list[dict[str, object]] = field(default_factory=list)
     items: dict[str, int] = field(default_factory=dict)  # regular items by Zotero type
     in_trash: int = 0
     standalone: int = 0
@@ -57,6 +63,7 @@ class ZoteroImportReport(ImportReport):
             "library": self.library,
             "unchanged": self.unchanged,
             "removed_in_zotero": self.removed_in_zotero,
+            "skipped_deleted_here": self.deleted_here,
             "attachments": {"files": self.attachments, "missing": self.attachments_missing,
                             "annotations": self.annotations},
             "notes": self.notes,
@@ -206,13 +213,18 @@ def import_zotero(
     with papers.db.reading() as session:
         state = ZoteroRepository(session).state(lib.identity)
     new: list[ZoteroItem] = []
-    changed: list[tuple[ZoteroItem, tuple[int, str, str]]] = []
+    changed: list[tuple[ZoteroItem, KnownItem]] = []
     for item in lib.items:
         known = state.get(item.key)
         if known is None:
             new.append(item)
-        elif known[1] == item.stamp:
-            report.unchanged += 1
+        elif known.stamp == item.stamp:
+            if known.paper_id is None:  # deleted here, unchanged in Zotero: stays deleted
+                report.deleted_here.append({"key": item.key, "title": item.record.title})
+            else:
+                report.unchanged += 1
+        elif known.paper_id is None:  # deleted here, but changed in Zotero since: back
+            new.append(item)
         else:
             changed.append((item, known))
 
@@ -229,12 +241,15 @@ def import_zotero(
         _remember_new(papers, lib.identity, new)
 
     present = {i.key for i in lib.items}
-    gone = {k: v[0] for k, v in state.items() if k not in present}
+    gone = {k: v.paper_id for k, v in state.items() if k not in present}
     if gone:
         with papers.db.transaction() as session:
-            rows = {r.id: r for r in PapersRepository(session).rows(sorted(set(gone.values())))}
+            ids = sorted({pid for pid in gone.values() if pid is not None})
+            rows = {r.id: r for r in PapersRepository(session).rows(ids)}
             ZoteroRepository(session).forget(lib.identity, gone)
         for key, pid in sorted(gone.items()):
+            if pid is None:  # deleted here too: nothing to say
+                continue
             row = rows.get(pid)
             report.removed_in_zotero.append(
                 {"key": key, "paper_id": pid, "title": row.title if row else ""}
@@ -249,30 +264,36 @@ def import_zotero(
 def _update(
     papers: PapersService,
     identity: str,
-    changed: Sequence[tuple[ZoteroItem, tuple[int, str, str]]],
+    changed: Sequence[tuple[ZoteroItem, KnownItem]],
     report: ZoteroImportReport,
 ) -> list[ZoteroItem]:
     """Changed items onto their papers (one transaction); returns the items whose paper is
-    gone (to be imported as new)."""
+    gone (to be imported as new). A tag Zotero gave last time and no longer gives is
+    removed; tags the user added here stay."""
     missing: list[ZoteroItem] = []
     with papers.db.transaction() as session:
         repo = PapersRepository(session)
-        ids = [known[0] for _, known in changed]
+        ids = [known.paper_id for _, known in changed if known.paper_id is not None]
         current = repo.records(ids)
         notes = {p.id: p.notes for p in repo.papers(ids)}
-        rows: list[tuple[str, int, str, str]] = []
-        for item, (pid, _stamp, old_notes) in changed:
-            before = current.get(pid)
-            if before is None:
+        rows: list[ItemRow] = []
+        for item, known in changed:
+            pid = known.paper_id
+            before = current.get(pid) if pid is not None else None
+            if pid is None or before is None:
                 missing.append(item)
                 continue
+            removed = set(known.tags) - set(item.record.tags)
             merged = merge_record(item.record, before)  # Zotero's values win, ours fill gaps
-            merged = replace(merged, tags=tuple(sorted(set(merged.tags))))  # as stored
+            merged = replace(merged, tags=tuple(sorted(set(merged.tags) - removed)))  # as stored
             touched = False
             if not same_content(merged, before):
                 repo.update_from_record(pid, merged)
+                gone_tags = sorted(removed & set(before.tags))
+                if gone_tags:
+                    repo.remove_tags([pid], gone_tags)
                 touched = True
-            text = merged_notes(notes.get(pid, ""), old_notes, item.notes)
+            text = merged_notes(notes.get(pid, ""), known.notes, item.notes)
             if text != notes.get(pid, ""):
                 repo.set_fields([pid], notes=text)
                 touched = True
@@ -280,7 +301,7 @@ def _update(
                 report.updated += 1
             else:
                 report.unchanged += 1
-            rows.append((item.key, pid, item.stamp, item.notes))
+            rows.append(ItemRow(item.key, pid, item.stamp, item.notes, item.record.tags))
         ZoteroRepository(session).save(identity, rows)
     return missing
 
@@ -307,5 +328,5 @@ def _remember_new(papers: PapersService, identity: str, items: Sequence[ZoteroIt
                     repo.set_fields([pid], notes=text)
                     notes[pid] = text
         ZoteroRepository(session).save(
-            identity, [(i.key, pid, i.stamp, i.notes) for i, pid in pairs]
+            identity, [ItemRow(i.key, pid, i.stamp, i.notes, i.record.tags) for i, pid in pairs]
         )

@@ -4,6 +4,7 @@ commits."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, insert, select
@@ -15,29 +16,53 @@ Z = ZoteroItemModel
 CHUNK = 500
 
 
+@dataclass(frozen=True)
+class KnownItem:
+    """What an earlier import read of one Zotero item."""
+
+    paper_id: int | None  # None: the user deleted the paper here
+    stamp: str
+    notes: str  # the Zotero notes last written
+    tags: tuple[str, ...] = ()  # the Zotero tags last written
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    key: str
+    paper_id: int | None
+    stamp: str
+    notes: str
+    tags: tuple[str, ...] = ()
+
+
 class ZoteroRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def state(self, library_ref: str) -> dict[str, tuple[int, str, str]]:
-        """item key → (paper id, stamp, Zotero notes) of what an earlier import read.
-        A paper deleted in ScholarDesk takes its row with it (ON DELETE CASCADE)."""
+    def state(self, library_ref: str) -> dict[str, KnownItem]:
+        """item key → what an earlier import read. A paper deleted in ScholarDesk leaves its
+        row with no paper (ON DELETE SET NULL): the deletion is remembered."""
         rows = self.session.execute(
-            select(Z.item_key, Z.paper_id, Z.stamp, Z.notes).where(
+            select(Z.item_key, Z.paper_id, Z.stamp, Z.notes, Z.tags).where(
                 Z.library_ref == library_ref
             )
         )
-        return {key: (int(pid), stamp, digest) for key, pid, stamp, digest in rows}
+        return {
+            key: KnownItem(None if pid is None else int(pid), stamp, notes,
+                           tuple(t for t in (tags or "").split("\n") if t))
+            for key, pid, stamp, notes, tags in rows
+        }
 
-    def save(self, library_ref: str, rows: Sequence[tuple[str, int, str, str]]) -> None:
-        """(item key, paper id, stamp, Zotero notes) rows, replacing earlier ones."""
+    def save(self, library_ref: str, rows: Sequence[ItemRow]) -> None:
+        """Rows replacing earlier ones of the same items."""
         now = datetime.now().replace(microsecond=0)
         values = [
-            {"library_ref": library_ref, "item_key": k, "paper_id": pid, "stamp": stamp,
-             "notes": digest, "imported_at": now}
-            for k, pid, stamp, digest in rows
+            {"library_ref": library_ref, "item_key": r.key, "paper_id": r.paper_id,
+             "stamp": r.stamp, "notes": r.notes, "tags": "\n".join(sorted(set(r.tags))),
+             "imported_at": now}
+            for r in rows
         ]
-        self.forget(library_ref, (k for k, _, _, _ in rows))
+        self.forget(library_ref, (r.key for r in rows))
         if values:
             self.session.execute(insert(Z), values)
 

@@ -74,3 +74,20 @@ def test_dialog_starts_at_zoteros_default_folder(
     dialog = ZoteroImportDialog(default_folder())
     qtbot.addWidget(dialog)
     assert dialog.value() == str(tmp_path / "Zotero")
+
+
+def test_result_says_how_many_were_skipped_as_deleted_here(
+    services: Services, qtbot: Any, real_fixture: Callable[[str], Path], tmp_path: Path
+) -> None:
+    from scholardesk.gui.papers.zotero_import import ZoteroResultDialog
+
+    folder = tmp_path / "Zotero"
+    folder.mkdir()
+    shutil.copyfile(real_fixture("zotero/chen-zhihui_zotero5_2018.sqlite"),
+                    folder / "zotero.sqlite")
+    services.papers.import_zotero(folder)
+    services.papers.delete(services.papers.list_ids()[:2])
+    dialog = ZoteroResultDialog(services.papers.import_zotero(folder))
+    qtbot.addWidget(dialog)
+    assert "2 skipped (deleted here; they come back when they change in Zotero)." in (
+        dialog.zotero.text())

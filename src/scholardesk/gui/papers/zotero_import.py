@@ -95,6 +95,10 @@ class ZoteroResultDialog(ImportResultDialog):
             files=report.attachments, missing=report.attachments_missing,
             annotations=report.annotations, trash=report.in_trash,
         )]
+        deleted = getattr(report, "deleted_here", [])
+        if deleted:
+            lines.append(tr("{n} skipped (deleted here; they come back when they change in "
+                            "Zotero).", n=len(deleted)))
         lines += [tr("removed in Zotero: {key} (paper {id}) {title}", key=r["key"],
                      id=r["paper_id"], title=r["title"]) for r in report.removed_in_zotero[:20]]
         self.zotero = QLabel("\n".join(lines))
