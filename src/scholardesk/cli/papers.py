@@ -111,10 +111,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_json_flag(venues)
     venues.set_defaults(handler=_venues)
 
-    from scholardesk.cli import papers_resolve, papers_zotero
+    from scholardesk.cli import papers_feed, papers_resolve, papers_zotero
 
     papers_resolve.register(cmds)
     papers_zotero.register(cmds)
+    papers_feed.register(cmds)
 
 
 def _filter_args(parser: argparse.ArgumentParser) -> None:
