@@ -51,7 +51,8 @@ def test_import_draws_a_bar_on_a_terminal_stderr_and_keeps_stdout_json(
     os.close(master)
     assert proc.returncode == 0
     assert "Importing papers: " in err  # the service's step, as the bar's label
-    assert "\r" in err and "%|" in err and "/34 [" in err  # a redrawn bar: percentage, count
+    assert "\r" in err and "%|" in err  # a redrawn bar: percentage
+    assert f"/{bib.stat().st_size} [" in err and "34 from thuthesis" in err  # bytes, papers
     assert out.decode().lstrip().startswith("{")  # stdout is only the JSON report
 
 

@@ -50,7 +50,7 @@ def test_batches_are_committed_while_the_file_is_read(
     assert [count for *_, count in seen] == [0, 4, 8, 10]
     done, total, message, _ = seen[-1]
     assert done == total == path.stat().st_size
-    assert message == f"{path.name}: 10 papers"
+    assert message == f"Importing papers: 10 from {path.name}"
     assert all(0 <= d <= path.stat().st_size for d, *_ in seen)
 
 

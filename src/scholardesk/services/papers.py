@@ -31,6 +31,7 @@ from scholardesk.domain.papers import (
     InvalidRecord,
     Paper,
     PaperFilter,
+    PaperPage,
     PaperRecord,
     PaperRow,
     Subscription,
@@ -276,13 +277,9 @@ class PapersService:
 
     @staticmethod
     def _progress(progress: Progress, path: Path, stats: ReadStats) -> None:
-        """Bytes as the done/total of the bar; records and megabytes in its label."""
-        total = stats.total_bytes or None
-        mb = 1024 * 1024
-        size = f", {stats.bytes_read / mb:,.0f} of {stats.total_bytes / mb:,.0f} MB" \
-            if stats.total_bytes >= mb else ""
-        progress.report(stats.bytes_read, total,
-                        f"{path.name}: {stats.records:,} papers{size}")
+        """Bytes read as the done/total of the bar, the papers read so far in its label."""
+        progress.report(stats.bytes_read, stats.total_bytes or None,
+                        f"Importing papers: {stats.records:,} from {path.name}")
 
     def _commit_stream_batch(
         self, batch: Sequence[_Incoming], report: ImportReport, progress: Progress, path: Path,
@@ -659,6 +656,25 @@ class PapersService:
     ) -> list[int]:
         with self.db.reading() as session:
             return PapersRepository(session).ids(flt or PaperFilter(), sort, descending)
+
+    def list_page(
+        self, flt: PaperFilter | None = None, sort: str = "added", descending: bool = True,
+        offset: int = 0, limit: int = 200,
+    ) -> PaperPage:
+        """The Papers table's first window and its count, from the database (never every id
+        of a million-paper library). With a search, the window is the whole capped result."""
+        with self.db.reading() as session:
+            ids, total, more = PapersRepository(session).page(
+                flt or PaperFilter(), sort, descending, offset, limit)
+        return PaperPage(tuple(ids), offset if len(ids) < total else 0, total, more)
+
+    def list_window(
+        self, flt: PaperFilter | None, sort: str, descending: bool, offset: int, limit: int
+    ) -> list[int]:
+        """Ids of rows ``offset`` .. ``offset + limit`` of a table without a search."""
+        with self.db.reading() as session:
+            return PapersRepository(session).ids(
+                flt or PaperFilter(), sort, descending, limit, offset)
 
     def rows(self, ids: Sequence[int]) -> list[PaperRow]:
         with self.db.reading() as session:
