@@ -196,6 +196,18 @@ class PaperFilter:
 
 
 @dataclass(frozen=True)
+class PaperPage:
+    """One window of the Papers table: the ids of rows ``offset`` .. ``offset + len(ids)``,
+    how many rows the result has, and whether a search matched more papers than it shows
+    (``more``: the table says "more than N")."""
+
+    ids: tuple[int, ...]
+    offset: int
+    total: int
+    more: bool = False
+
+
+@dataclass(frozen=True)
 class Subscription:
     """An arXiv category (``cs.CL``) or saved query (``all:"speech enhancement"``)."""
 

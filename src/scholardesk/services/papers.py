@@ -308,14 +308,14 @@ class PapersService:
             bib = bibtex.BibtexStreamReader(path)
             return bib.stats, (_Incoming(r, where=f"line {line} ({r.record_ref})")
                                for line, r in bib)
-        if suffix in (".xml", ".atom") or atom.looks_like_atom(path):
-            feed = atom.AtomStreamReader(path)
-            return feed.stats, (_Incoming(r) for r in feed)
         if suffix in (".json", ".jsonl", ".ndjson") and arxiv_snapshot.looks_like_snapshot(path):
             snap = arxiv_snapshot.SnapshotReader(path, categories, tick)
             snap.stats.filters_categories = True
             return snap.stats, (_Incoming(r, where=f"line {line} ({r.record_ref})")
                                 for line, r in snap)
+        if suffix in (".xml", ".atom") or atom.looks_like_atom(path):
+            feed = atom.AtomStreamReader(path)
+            return feed.stats, (_Incoming(r) for r in feed)
         if suffix == ".json":
             from scholardesk.sources import csl_json
 

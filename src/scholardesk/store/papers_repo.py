@@ -1,7 +1,11 @@
 """All SQL about papers. Takes a Session, never commits, returns domain dataclasses.
 
-Search: SQLite FTS5 (trigram) for terms of 3+ characters, LIKE for shorter ones (a 2-character
-Chinese word such as 机器 has no trigram); other databases use LIKE throughout.
+Search (SQLite): two FTS5 indexes. ``papers_words_fts`` (contentless, migration 0002s) holds the
+words of title, authors, venue, abstract and categories, with Chinese/Japanese/Korean characters
+spaced out so that any CJK substring (a 2-character word such as 机器 too) is a phrase; it
+answers words of any length, phrases, ``au:``/``ti:``/``cat:`` prefixes and bm25 ranking.
+``papers_fts`` (trigram, over title and notes) adds substrings inside words (``former`` in
+"transformer") and notes. Other databases use LIKE throughout.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -125,6 +130,45 @@ def split_query(query: str) -> tuple[list[str], list[str]]:
     return long_terms, short_terms
 
 
+STOPWORDS = frozenset(
+    "a an and are as at be by for from in into is it of on or that the their this to we with"
+    .split()
+)
+FIELD_PREFIXES = {"au": "authors", "author": "authors", "ti": "title", "title": "title",
+                  "cat": "categories", "venue": "venue", "abs": "abstract"}
+_QTERM = re.compile(r'(?:(?<!\S)([A-Za-z]+):)?(?:"([^"]*)"|(\S+))')
+
+
+@dataclass(frozen=True)
+class Term:
+    """One search term: ``text`` (a word, a quoted phrase), the column a prefix names
+    (``au:`` → "authors"; "" = every field) and whether it was quoted (an exact phrase)."""
+
+    text: str
+    field: str = ""
+    quoted: bool = False
+
+
+def parse_query(query: str) -> list[Term]:
+    """The terms of a search box query. ``au:Name``, ``ti:word``, ``cat:cs.CL``,
+    ``venue:``, ``abs:`` restrict a term to a column (``au:"Del Maestro"`` a phrase); an
+    unknown prefix is part of the word (``http://…``). Unquoted stopwords (of, the, a…) are
+    not matched when the query has other words: ``state of the art`` finds papers with
+    "state" and "art"; ``"state of the art"`` is the exact phrase."""
+    terms: list[Term] = []
+    for m in _QTERM.finditer(query):
+        prefix, quoted, bare = m.group(1), m.group(2), m.group(3)
+        text_ = (quoted if quoted is not None else bare or "").strip()
+        field = FIELD_PREFIXES.get(prefix.lower(), None) if prefix else ""
+        if field is None:  # not a field prefix: keep the whole word
+            text_ = f"{prefix}:{text_}"
+            field = ""
+        if text_:
+            terms.append(Term(text_, field, quoted is not None))
+    content = [t for t in terms if t.quoted or t.field or t.text.lower() not in STOPWORDS]
+    return content or terms
+
+
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -142,13 +186,33 @@ def _space_run(m: re.Match[str]) -> str:
     return " " + "  ".join(m.group()) + " "
 
 
-def words_query(term: str) -> str:
-    """FTS5 query for ``term`` in the word index (authors, venue, abstract): a phrase, its
-    last word a prefix."""
-    tokens = _WORD.findall(cjk_spaced(term))
+def words_query(term: str | Term, prefix: bool = True) -> str:
+    """FTS5 query for ``term`` in the word index: a phrase, its last word a prefix when it
+    has 3+ letters and is not quoted (a 1–2 letter word or a CJK character is matched
+    exactly: a short prefix would merge thousands of words' lists), in the prefix's column.
+    ``prefix=False``: whole words only (unless the term ends with ``*``)."""
+    t = term if isinstance(term, Term) else Term(term)
+    raw = t.text
+    star = raw.endswith("*")
+    tokens = _WORD.findall(cjk_spaced(raw.rstrip("*")))
     if not tokens:
         return ""
-    return '"' + " ".join(tokens) + '" *'
+    last = tokens[-1]
+    star = star or (prefix and not t.quoted and len(last) >= 3 and not _CJK.match(last))
+    phrase = '"' + " ".join(tokens) + '"' + (" *" if star else "")
+    return f"{{{t.field}}} : {phrase}" if t.field else phrase
+
+
+def words_row(pid: int, title: str, authors_text: str, venue: str, abstract: str,
+              categories: str) -> tuple[Any, ...]:
+    """The row ``papers_words_fts`` indexes for a paper (its 'delete' needs the same)."""
+    return (pid, cjk_spaced(title), cjk_spaced(authors_text), cjk_spaced(venue),
+            cjk_spaced(abstract), categories.strip())
+
+
+WORDS_COLUMNS = "title, authors, venue, abstract, categories"
+# bm25 column weights: a word in the title counts most, then authors, venue, abstract
+WORDS_BM25 = "bm25(papers_words_fts, 10.0, 5.0, 3.0, 1.0, 2.0)"
 
 
 def trigram_query(term: str) -> str:
@@ -337,30 +401,41 @@ class PapersRepository:
         if not self.sqlite or not rows:
             return
         values = [
-            (pid, cjk_spaced(", ".join(r.authors)), cjk_spaced(r.venue), cjk_spaced(r.abstract))
+            words_row(pid, r.title, ", ".join(r.authors), r.venue, r.abstract,
+                      _categories(r.categories))
             for pid, r in rows
         ]
         self.session.connection().exec_driver_sql(
-            "INSERT INTO papers_words_fts(rowid, authors, venue, abstract) VALUES (?, ?, ?, ?)",
+            f"INSERT INTO papers_words_fts(rowid, {WORDS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
             values,
         )
 
     def _unindex_words(self, ids: Sequence[int]) -> None:
+        """Take papers out of the (contentless) word index: FTS5 needs the indexed text back,
+        so this reads the papers' current columns; call it before they change or go."""
         if not self.sqlite:
             return
+        conn = self.session.connection()
         for chunk in _chunks(list(ids)):
-            self.session.connection().exec_driver_sql(
-                f"DELETE FROM papers_words_fts WHERE rowid IN ({', '.join('?' * len(chunk))})",
+            rows = conn.exec_driver_sql(
+                "SELECT id, title, authors_text, venue, abstract, categories FROM papers "
+                f"WHERE id IN ({', '.join('?' * len(chunk))})",
                 tuple(chunk),
-            )
+            ).fetchall()
+            if rows:
+                conn.exec_driver_sql(
+                    f"INSERT INTO papers_words_fts(papers_words_fts, rowid, {WORDS_COLUMNS}) "
+                    "VALUES ('delete', ?, ?, ?, ?, ?, ?)",
+                    [words_row(*r) for r in rows],
+                )
 
     def update_from_record(self, paper_id: int, record: PaperRecord) -> None:
+        self._unindex_words([paper_id])
         self.session.execute(
             update(P)
             .where(P.id == paper_id)
             .values(**record_columns(record), modified_at=_now())
         )
-        self._unindex_words([paper_id])
         self._index_words([(paper_id, record)])
         self.add_tags([paper_id], record.tags)
 
@@ -437,6 +512,7 @@ class PapersRepository:
 
     def delete(self, ids: Sequence[int]) -> int:
         count = 0
+        self._unindex_words(ids)
         for chunk in _chunks(list(ids)):
             self.session.execute(
                 delete(PaperTagModel).where(PaperTagModel.paper_id.in_(chunk))
@@ -446,7 +522,6 @@ class PapersRepository:
             )
             result = self.session.execute(delete(P).where(P.id.in_(chunk)))
             count += int(getattr(result, "rowcount", 0) or 0)
-        self._unindex_words(ids)
         return count
 
     def sample_ids(self) -> list[int]:
@@ -468,27 +543,37 @@ class PapersRepository:
                 out.setdefault(pid, []).append(tag)
         return {k: tuple(v) for k, v in out.items()}
 
-    def _term_condition(self, term: str) -> ColumnElement[bool]:
-        """Papers where ``term`` occurs: title, authors, venue, notes (substring) or abstract
-        (words; the last one may be a prefix)."""
+    def _term_condition(self, term: Term) -> ColumnElement[bool]:
+        """Papers where ``term`` occurs: a substring of the title or notes (trigram, 3+
+        characters), or the words of any field / the prefixed field (word index)."""
         if not self.sqlite:
-            pattern = f"%{_like_escape(term)}%"
-            fields = (P.title, P.notes, P.authors_text, P.venue, P.abstract)
+            pattern = f"%{_like_escape(term.text)}%"
+            fields = {"authors": (P.authors_text,), "title": (P.title,), "venue": (P.venue,),
+                      "abstract": (P.abstract,), "categories": (P.categories,)}.get(
+                term.field, (P.title, P.notes, P.authors_text, P.venue, P.abstract))
             return or_(*(c.ilike(pattern, escape="\\") for c in fields))
         parts: list[ColumnElement[bool]] = []
-        if len(term) >= 3:
-            parts.append(P.id.in_(_fts_ids("papers_fts", trigram_query(term))))
-        else:
-            pattern = f"%{_like_escape(term)}%"
-            parts.extend(c.like(pattern, escape="\\") for c in TRIGRAM_FIELDS)
+        trigram = self._trigram_match(term)
+        if trigram:
+            parts.append(P.id.in_(_fts_ids("papers_fts", trigram)))
         words = words_query(term)
         if words:
             parts.append(P.id.in_(_fts_ids("papers_words_fts", words)))
+        if not parts:  # punctuation only ("C++" has no word): the title as typed
+            parts.append(P.title.like(f"%{_like_escape(term.text)}%", escape="\\"))
         return or_(*parts)
 
+    @staticmethod
+    def _trigram_match(term: Term) -> str:
+        """The trigram index's query for a term, or "" when it cannot answer it (shorter than
+        3 characters, or a prefix other than ``ti:``)."""
+        if term.field not in ("", "title") or len(term.text) < 3:
+            return ""
+        match = trigram_query(term.text.rstrip("*") if term.text.endswith("*") else term.text)
+        return f"{{title}} : {match}" if term.field else match
+
     def _text_condition(self, query: str) -> ColumnElement[bool] | None:
-        long_terms, short_terms = split_query(query)
-        terms = long_terms + short_terms
+        terms = parse_query(query)
         if not terms:
             return None
         return and_(*(self._term_condition(t) for t in terms))
@@ -506,13 +591,21 @@ class PapersRepository:
         if flt.status:
             conds.append(P.status == flt.status)
         if flt.category:
+            words = words_query(Term(flt.category, "categories", quoted=True))
+            if self.sqlite and words:  # the word index narrows, LIKE keeps it exact
+                conds.append(P.id.in_(_fts_ids("papers_words_fts", words)))
             conds.append(P.categories.like(f"% {_like_escape(flt.category)} %", escape="\\"))
         if flt.year_from is not None:
             conds.append(P.year >= flt.year_from)
         if flt.year_to is not None:
             conds.append(P.year <= flt.year_to)
         if flt.ids is not None:
-            conds.append(P.id.in_(list(flt.ids)))
+            if self.sqlite and len(flt.ids) > CHUNK:  # one parameter, not thousands
+                conds.append(P.id.in_(
+                    select(column("value", Integer)).select_from(
+                        func.json_each(_JSON.encode(list(flt.ids))))))
+            else:
+                conds.append(P.id.in_(list(flt.ids)))
         if flt.sample is not None:
             conds.append(P.is_sample.is_(flt.sample))
         return conds
@@ -528,66 +621,126 @@ class PapersRepository:
     }
 
     def ids(
-        self, flt: PaperFilter, sort: str = "added", descending: bool = True, limit: int | None = None
+        self, flt: PaperFilter, sort: str = "added", descending: bool = True,
+        limit: int | None = None, offset: int = 0,
     ) -> list[int]:
-        """Ids of the papers that pass the filter, in display order."""
+        """Ids of the papers that pass the filter, in display order (``offset``/``limit``: one
+        window of it; an index walk for every sort, see migration 0002s)."""
         columns = self._SORT.get(sort, (P.id,))
         order = [c.desc() if descending else c.asc() for c in columns]
         stmt = select(P.id).where(*self._conditions(flt)).order_by(*order)
         if limit is not None:
             stmt = stmt.limit(limit)
+        if offset:
+            stmt = stmt.offset(offset)
         return list(self.session.scalars(stmt))
 
-    def search(self, query: str, limit: int = 50) -> list[int]:
-        """Matches for a search box: title matches first, then other fields, newest first.
+    def count_matching(self, flt: PaperFilter) -> int:
+        """How many papers pass the filter (no filter: SQLite counts the smallest index)."""
+        conds = self._conditions(flt)
+        return int(self.session.scalar(select(func.count()).select_from(P).where(*conds)) or 0)
 
-        FTS5 walks its index in rowid order and stops at ``limit``, so a common word costs
-        the same as a rare one. Terms found in different fields (one in the title, another
-        only in the abstract) are completed by the exact filter when the fast passes find
-        fewer than ``limit`` papers.
+    TABLE_CAP = 10_000  # a search shows at most this many rows ("more than 10,000")
+
+    def page(
+        self, flt: PaperFilter, sort: str = "added", descending: bool = True,
+        offset: int = 0, limit: int = 200,
+    ) -> tuple[list[int], int, bool]:
+        """One window of the Papers table: (ids of rows ``offset`` .. ``offset + limit``, how
+        many rows there are, whether a search matched more than that).
+
+        Without a search, the count and the window are index walks, whatever the library's
+        size. With one, the index passes of ``search`` give the newest ``TABLE_CAP`` matches
+        (early stop: a common word costs what a rare one does); the other filters and the
+        sort apply to those, and the window is the whole (capped) result."""
+        terms = parse_query(flt.query) if flt.query.strip() else []
+        if not terms or not self.sqlite:
+            return self.ids(flt, sort, descending, limit, offset), self.count_matching(flt), False
+        matched = self._matches(terms, self.TABLE_CAP + 1, rank=False)
+        more = len(matched) > self.TABLE_CAP
+        wanted = set(matched[: self.TABLE_CAP])
+        if flt.ids is not None:
+            wanted &= set(flt.ids)
+        ids = self.ids(replace(flt, query="", ids=tuple(sorted(wanted))), sort, descending)
+        return ids, len(ids), more
+
+    RANK_CAP = 250  # up to this many matches are ranked by bm25; more: titles, newest first
+
+    def search(self, query: str, limit: int = 50) -> list[int]:
+        """Matches for a search box, best first.
+
+        A query matching up to ``RANK_CAP`` papers is ranked by bm25 (a title word weighs
+        most); a more common one lists, of its newest ``RANK_CAP`` matches, those with the
+        words in the title first, then the rest, newest first. FTS5 walks its
+        index in rowid order and stops at the cap, so a common word costs what a rare one
+        does. Terms found in different indexes (one a substring inside a title word, another
+        only in the abstract) are completed by ``_exact_matches``.
         """
-        long_terms, short_terms = split_query(query)
-        if not (long_terms or short_terms):
+        terms = parse_query(query)
+        if not terms:
             return []
-        if not self.sqlite or short_terms:
+        if not self.sqlite:
             return self.ids(PaperFilter(query=query), sort="added", limit=limit)
+        return self._matches(terms, limit, rank=True)
+
+    def _matches(self, terms: list[Term], limit: int, rank: bool) -> list[int]:
         conn = self.session.connection()
-        trigram = " AND ".join(trigram_query(t) for t in long_terms)
         found: list[int] = []
         seen: set[int] = set()
 
-        def take(sql: str, match: str) -> None:
-            if len(found) >= limit or not match:
-                return
-            for (pid,) in conn.exec_driver_sql(sql, (match, limit)):
+        def add(pids: Iterable[int]) -> None:
+            for pid in pids:
+                if len(found) >= limit:
+                    return
                 if pid not in seen:
                     seen.add(pid)
                     found.append(pid)
 
-        fast = "SELECT rowid FROM {t} WHERE {t} MATCH ? ORDER BY rowid DESC LIMIT ?"
-        take(fast.format(t="papers_fts"), "{title} : (" + trigram + ")")
-        rest: list[int] = []
-        if len(found) < limit:
-            before = len(found)
-            take(fast.format(t="papers_fts"), trigram)
-            words = " AND ".join(w for t in long_terms if (w := words_query(t)))
-            if len(long_terms) == len([t for t in long_terms if words_query(t)]):
-                take(fast.format(t="papers_words_fts"), words)
-            rest = sorted(found[before:], reverse=True)
-            found[before:] = rest
-        if len(found) < limit:
-            for pid in self._exact_matches(long_terms, limit):
-                if pid not in seen and len(found) < limit:
-                    seen.add(pid)
-                    found.append(pid)
-        return found[:limit]
+        def newest(table: str, match: str, n: int) -> list[int]:
+            return [r[0] for r in conn.exec_driver_sql(
+                f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?",
+                (match, n))]
 
-    def _term_ids(self, term: str, cap: int) -> list[int] | None:
+        # Whole words first: FTS5 walks one word's list newest first and stops early. A
+        # prefix query ("learn" *) merges every matching word's whole list before it can
+        # answer, so it runs only when whole words leave the page short.
+        variants: list[str] = []
+        for prefix in (False, True):
+            parts = [words_query(t, prefix) for t in terms]
+            words = " AND ".join(parts) if all(parts) else ""
+            if words and words not in variants:
+                variants.append(words)
+        for words in variants:
+            if len(found) >= limit:
+                break
+            if not rank:
+                add(newest("papers_words_fts", words, limit))
+                continue
+            # newest matches first, stopping at the cap: a common word costs what a rare does
+            probe = newest("papers_words_fts", words, self.RANK_CAP + 1)
+            if len(probe) <= self.RANK_CAP:  # all of them: rank them
+                add(r[0] for r in conn.exec_driver_sql(
+                    "SELECT rowid FROM papers_words_fts WHERE papers_words_fts MATCH ? "
+                    f"ORDER BY {WORDS_BM25}, rowid DESC LIMIT ?", (words, limit)))
+            else:  # common: of the newest matches, those with it in the title first
+                add(r[0] for r in conn.exec_driver_sql(
+                    "SELECT rowid FROM papers_words_fts WHERE papers_words_fts MATCH ? "
+                    "AND rowid >= ? ORDER BY rowid DESC LIMIT ?",
+                    (f"{{title}} : ({words})", probe[-1], limit)))
+                add(probe)
+        trigram = [self._trigram_match(t) for t in terms]
+        if len(found) < limit and all(trigram):
+            add(newest("papers_fts", " AND ".join(trigram), limit))
+        if len(found) < limit and len(terms) > 1:
+            add(self._exact_matches(terms, limit))
+        return found if rank else sorted(found, reverse=True)
+
+    def _term_ids(self, term: Term, cap: int) -> list[int] | None:
         """All papers containing ``term``, or None when there are more than ``cap``."""
         conn = self.session.connection()
         ids: set[int] = set()
         sql = "SELECT rowid FROM {t} WHERE {t} MATCH ? LIMIT ?"
-        for table, match in (("papers_fts", trigram_query(term)),
+        for table, match in (("papers_fts", self._trigram_match(term)),
                              ("papers_words_fts", words_query(term))):
             if not match:
                 continue
@@ -597,22 +750,29 @@ class PapersRepository:
             ids.update(r[0] for r in rows)
         return sorted(ids) if len(ids) <= cap else None
 
-    def _exact_matches(self, terms: list[str], limit: int, cap: int = 3000) -> list[int]:
-        """Papers with every term in some field. Driven by the rarest term: its (small) set
-        of papers is checked for the other terms with LIKE, so a query that pairs a common
-        word with a rare one stays fast. Only when every term is common does SQL intersect
-        the full sets."""
+    _LIKE_FIELDS: ClassVar[dict[str, tuple[Any, ...]]] = {
+        "": (P.title, P.notes, P.authors_text, P.venue, P.abstract),
+        "authors": (P.authors_text,), "title": (P.title,), "venue": (P.venue,),
+        "abstract": (P.abstract,), "categories": (P.categories,),
+    }
+
+    def _exact_matches(self, terms: list[Term], limit: int, cap: int = 500) -> list[int]:
+        """Papers with every term in some field, the terms found through different indexes.
+        Driven by the rarest term: its (small) set of papers is checked for the other terms
+        with LIKE, so a query that pairs a common word with a rare one stays fast. When every
+        term is common, the index passes' matches are the answer (no full scan)."""
         sets = [(t, self._term_ids(t, cap)) for t in terms]
         complete = [(t, ids) for t, ids in sets if ids is not None]
         if not complete:
-            return self.ids(PaperFilter(query=" ".join(f'"{t}"' for t in terms)), limit=limit)
+            return []
         rare_term, candidates = min(complete, key=lambda x: len(x[1]))
-        others = [t for t in terms if t != rare_term]
         conds: list[ColumnElement[bool]] = []
-        for t in others:
-            pattern = f"%{_like_escape(t)}%"
-            conds.append(or_(*(c.like(pattern, escape="\\") for c in
-                               (P.title, P.notes, P.authors_text, P.venue, P.abstract))))
+        for t in terms:
+            if t is rare_term:
+                continue
+            pattern = f"%{_like_escape(t.text.rstrip('*'))}%"
+            fields = self._LIKE_FIELDS.get(t.field, self._LIKE_FIELDS[""])
+            conds.append(or_(*(c.like(pattern, escape="\\") for c in fields)))
         out: list[int] = []
         for chunk in _chunks(sorted(candidates, reverse=True)):
             out.extend(self.session.scalars(

@@ -2,8 +2,9 @@
 
 Full-text search lives in ``papers_fts``, an FTS5 external-content table (trigram tokenizer,
 so Chinese substrings match) over title and notes, and ``papers_words_fts`` (words) over
-authors, venue and abstract; both are created in migration 0002_papers. ``papers_fts`` is kept
-in sync by UPDATE/DELETE triggers and, for new rows, by ``PapersRepository`` (migration 0002a).
+title, authors, venue, abstract and categories (contentless since migration 0002s: the text is
+only in ``papers``). ``papers_fts`` is kept in sync by UPDATE/DELETE triggers and, for new rows,
+by ``PapersRepository`` (migration 0002a); ``papers_words_fts`` by ``PapersRepository`` alone.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -52,6 +54,15 @@ class PaperModel(Base):
     is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
     added_at: Mapped[datetime] = mapped_column(DateTime)
     modified_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# The Papers table's sort orders as index walks (migration 0002s): a window at row 900,000 is
+# an OFFSET over one of these, never a sort of the whole library.
+Index("ix_papers_sort_added", PaperModel.id)
+Index("ix_papers_sort_title", func.lower(PaperModel.title))
+Index("ix_papers_sort_authors", func.lower(PaperModel.authors_text))
+Index("ix_papers_sort_venue", func.lower(PaperModel.venue))
+Index("ix_papers_sort_rating", PaperModel.rating)
 
 
 class PaperTagModel(Base):
