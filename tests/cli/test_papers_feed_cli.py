@@ -52,6 +52,7 @@ def test_feedback_hides_a_paper_and_likes_add_it_to_the_library(
     home: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     main(["--home", home, "papers", "feed", "update"])
+    capsys.readouterr()
     main(["--home", home, "papers", "feed", "--json"])
     rows = _json(capsys)
     assert isinstance(rows, list) and len(rows) == 10

@@ -188,3 +188,158 @@ def test_rules_are_checked_added_listed_and_removed(services: Services) -> None:
         ("include", "conformer"), ("category", "cs.CV")]
     assert feed_svc.remove_rule("include", "conformer")
     assert [r.value for r in feed_svc.rules()] == ["cs.CV"]
+
+
+# -- ranking the view -------------------------------------------------------------------------
+
+
+def _library_with_physics_positives(
+    services: Services, real_fixture: Callable[[str], Path], n: int = 5
+) -> list[str]:
+    """The ten physics papers in the library, the first ``n`` tagged "physics"; returns the
+    arXiv ids of the other ones (the feed brings those)."""
+    services.papers.import_files([real_fixture(PHYSICS)])
+    rows = services.papers.list_papers()
+    by_id = {r.arxiv_id: r.id for r in rows}
+    ordered = [r.arxiv_id for r in parse_atom(real_fixture(PHYSICS).read_bytes()).records]
+    services.papers.update([by_id[a] for a in ordered[:n]], add_tags=["physics"])
+    return [a for a in ordered[n:] if a]
+
+
+def _physics_entries(real_fixture: Callable[[str], Path], ids: list[str]) -> list[str]:
+    return [e for e in recorded_entries(real_fixture, PHYSICS)
+            if any(f"abs/{a}v" in e for a in ids)]
+
+
+def test_papers_like_the_tagged_ones_come_first_with_the_tag_suggested(
+    services: Services, local_server: ThreadingHTTPServer, real_fixture: Callable[[str], Path]
+) -> None:
+    point_at(services, local_server)
+    rest = _library_with_physics_positives(services, real_fixture)
+    serve(local_server, feed(_physics_entries(real_fixture, rest)
+                             + recorded_entries(real_fixture, TESTING)))
+    services.papers.subscribe("cond-mat.str-el")
+    assert services.papers_feed.update().new == 15
+    view = services.papers_feed.view()
+    assert view.method == "model" and view.positives == 5
+    assert len(view.rows) == 15
+    top = view.rows[:5]
+    assert {r.arxiv_id.split("v")[0] for r in top} == set(rest)
+    # one tag only: the overall model ranks ("like your library: luttinger, liquid, ...")
+    assert all(r.reasons and r.reasons[-1].startswith("like your library") for r in top)
+    assert all(r.in_library for r in top) and not any(r.in_library for r in view.rows[5:])
+    assert view.rows[0].venue  # arXiv's journal_ref is the venue
+    assert len(services.papers_feed.view(top=3).rows) == 3
+
+
+def test_each_paper_is_suggested_the_tag_it_is_like(
+    services: Services, local_server: ThreadingHTTPServer, real_fixture: Callable[[str], Path]
+) -> None:
+    point_at(services, local_server)
+    rest = _library_with_physics_positives(services, real_fixture)
+    services.papers.import_files([real_fixture(TESTING)])
+    testing = [r.arxiv_id for r in parse_atom(feed(recorded_entries(real_fixture, TESTING)))
+               .records]
+    ids = {r.arxiv_id: r.id for r in services.papers.list_papers()}
+    services.papers.update([ids[a] for a in testing[:4]], add_tags=["testing"])
+    serve(local_server, feed(_physics_entries(real_fixture, rest)
+                             + [e for e in recorded_entries(real_fixture, TESTING)
+                                if not any(f"abs/{a}v" in e for a in testing[:4])]))
+    services.papers.subscribe("cs.SE")
+    services.papers_feed.update()
+    view = services.papers_feed.view()
+    assert view.method == "model" and view.positives == 9 and len(view.rows) == 11
+    for row in view.rows:
+        expected = "physics" if row.work_key in rest else "testing"
+        other = "testing" if expected == "physics" else "physics"
+        assert other not in row.tags_suggested, (row.title, row.tags_suggested)
+    physics_rows = [r for r in view.rows if r.work_key in rest]
+    assert all(r.tags_suggested[:1] == ("physics",) for r in physics_rows)
+    only = services.papers_feed.view(tag="physics")
+    assert {r.work_key for r in only.rows} == set(rest)
+
+
+def test_feedback_changes_the_order(
+    services: Services, local_server: ThreadingHTTPServer, real_fixture: Callable[[str], Path]
+) -> None:
+    point_at(services, local_server)
+    physics = parse_atom(feed(recorded_entries(real_fixture, PHYSICS))).records
+    serve(local_server, feed(recorded_entries(real_fixture, PHYSICS)
+                             + recorded_entries(real_fixture, TESTING)))
+    services.papers.subscribe("cs.SE")
+    services.papers_feed.update()
+    before = services.papers_feed.view()
+    assert before.method == "keywords" and before.positives == 0
+    testing_ids = {r.arxiv_id for r in parse_atom(feed(recorded_entries(real_fixture, TESTING)))
+                   .records}
+    # with no positives the newest come first: the 2020s testing papers, then physics and
+    # the two 2012 testing papers mixed by date
+    liked = physics[0]
+    services.papers_feed.like(liked.arxiv_id or "", "physics")
+    after = services.papers_feed.view()
+    assert after.positives == 1
+    assert liked.arxiv_id not in {r.work_key for r in after.rows}
+    # one physics paper liked: the other physics papers now come before every testing paper
+    kinds = ["testing" if r.work_key in testing_ids else "physics" for r in after.rows]
+    assert kinds == ["physics"] * 9 + ["testing"] * 10
+    assert [r.work_key for r in before.rows] != [r.work_key for r in after.rows]
+    assert services.papers.list_papers()[0].tags == ("physics",)
+
+
+def test_not_interested_papers_leave_the_view_and_teach_the_ranking(
+    services: Services, local_server: ThreadingHTTPServer, real_fixture: Callable[[str], Path]
+) -> None:
+    point_at(services, local_server)
+    rest = _library_with_physics_positives(services, real_fixture)
+    serve(local_server, feed(_physics_entries(real_fixture, rest)
+                             + recorded_entries(real_fixture, TESTING)))
+    services.papers.subscribe("cs.SE")
+    services.papers_feed.update()
+    first = services.papers_feed.view()
+    for row in first.rows[:2]:
+        services.papers_feed.not_interested(row.arxiv_id)
+    services.papers_feed.skip(first.rows[2].arxiv_id)
+    second = services.papers_feed.view()
+    assert second.negatives == 2
+    assert len(second.rows) == 12
+    assert not {r.work_key for r in first.rows[:3]} & {r.work_key for r in second.rows}
+
+
+def test_rules_drop_and_boost_before_ranking(
+    services: Services, local_server: ThreadingHTTPServer, real_fixture: Callable[[str], Path]
+) -> None:
+    point_at(services, local_server)
+    rest = _library_with_physics_positives(services, real_fixture)
+    serve(local_server, feed(_physics_entries(real_fixture, rest)
+                             + recorded_entries(real_fixture, TESTING)))
+    services.papers.subscribe("cs.SE")
+    services.papers_feed.update()
+    services.papers_feed.add_rule("category", "cond-mat")
+    services.papers_feed.add_rule("author", "Robert Feldt")
+    view = services.papers_feed.view()
+    assert len(view.rows) == 10 and len(view.dropped) == 5
+    assert all(why.startswith("muted category cond-mat") for why in view.dropped.values())
+    assert "followed author Robert Feldt" in view.rows[0].reasons[0]
+
+
+def test_the_newest_batch_comes_first_whatever_the_scores(
+    services: Services, local_server: ThreadingHTTPServer, real_fixture: Callable[[str], Path]
+) -> None:
+    point_at(services, local_server)
+    rest = _library_with_physics_positives(services, real_fixture)
+    serve(local_server, feed(_physics_entries(real_fixture, rest)))
+    services.papers.subscribe("cs.SE")
+    services.papers_feed.update()
+    serve(local_server, feed(recorded_entries(real_fixture, TESTING)))
+    import time
+
+    time.sleep(1.1)  # batch times have one-second resolution
+    second = services.papers_feed.update().new
+    assert second > 0
+    rows = services.papers_feed.view().rows
+    testing_ids = {r.arxiv_id for r in parse_atom(feed(recorded_entries(real_fixture, TESTING)))
+                   .records}
+    assert all(r.work_key in testing_ids for r in rows[:second])
+    assert all(r.work_key not in testing_ids for r in rows[second:])
+    scores = [r.score for r in rows[:second]]
+    assert scores == sorted(scores, reverse=True)  # best first within the batch

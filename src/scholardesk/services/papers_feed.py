@@ -35,7 +35,7 @@ from scholardesk.domain.changes import PAPERS, Changes
 from scholardesk.domain.importing import RecordError
 from scholardesk.domain.paper_ids import parse_arxiv_id
 from scholardesk.domain.papers import PaperRecord, normalise_tag
-from scholardesk.domain.papers_feed import FeedDoc, FeedRules
+from scholardesk.domain.papers_feed import FeedDoc, FeedRules, apply_rules
 from scholardesk.domain.papers_feed_entries import (
     ADDED,
     EXCLUDE,
@@ -332,8 +332,8 @@ class PapersFeedService:
         ]
         negatives = [e for e in everything if e.state == NOT_INTERESTED]
         labelled.extend(LabelledDoc(_doc(e), (), False) for e in negatives)
-        result = rank(labelled, [_doc(e) for e in shown], rules=rules,
-                      min_positives=MIN_POSITIVES)
+        docs = [_doc(e) for e in shown]
+        result = rank(labelled, docs, rules=rules, min_positives=MIN_POSITIVES)
         progress.check()
         by_key = {e.work_key: e for e in shown}
         rows: list[FeedRow] = []
@@ -365,7 +365,7 @@ class PapersFeedService:
             entries=total,
             unseen=unseen_count,
         )
-        dropped = {k: why for k, why in _dropped(result).items() if k in by_key}
+        dropped = apply_rules(docs, rules).dropped if not rules.empty else {}
         return FeedView(rows, result.method, result.note, dropped, status,
                         positives=len(positives), negatives=len(negatives))
 
@@ -473,8 +473,3 @@ class PapersFeedService:
             )
         return kind, value
 
-
-def _dropped(result: object) -> dict[str, str]:
-    """The ranking's record of what the rules dropped, when it keeps one."""
-    dropped = getattr(result, "dropped", None)
-    return dict(dropped) if isinstance(dropped, dict) else {}
