@@ -131,3 +131,130 @@ def test_inspect_warns_about_external_data_outside_the_model_folder(
     assert main(["--home", str(home), "models", "add", str(path)]) == 2
     assert "outside its folder" in capsys.readouterr().err
     assert _json(capsys, "models", "list", "--json", home=home) == []
+
+
+def _two_input_model(tmp_path: Path) -> Path:
+    """x: float32 [batch, 3] → 'scaled:0' = 2x and 'onnx::Sum/out' = sum over the row;
+    words: string [n] → 'words/echo' (the strings back)."""
+    import onnx
+    from onnx import TensorProto, helper
+
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 3])
+    words = helper.make_tensor_value_info("words", TensorProto.STRING, ["n"])
+    outputs = [
+        helper.make_tensor_value_info("scaled:0", TensorProto.FLOAT, ["batch", 3]),
+        helper.make_tensor_value_info("onnx::Sum/out", TensorProto.FLOAT, ["batch", 1]),
+        helper.make_tensor_value_info("words/echo", TensorProto.STRING, ["n"]),
+    ]
+    two = helper.make_tensor("two", TensorProto.FLOAT, [], [2.0])
+    axes = helper.make_tensor("axes", TensorProto.INT64, [1], [1])
+    nodes = [
+        helper.make_node("Mul", ["x", "two"], ["scaled:0"]),
+        helper.make_node("ReduceSum", ["x", "axes"], ["onnx::Sum/out"], keepdims=1),
+        helper.make_node("Identity", ["words"], ["words/echo"]),
+    ]
+    graph = helper.make_graph(nodes, "two_inputs", [x, words], outputs, [two, axes])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], ir_version=8)
+    path = tmp_path / "two_inputs.onnx"
+    onnx.save(model, path)
+    return path
+
+
+def test_run_saves_every_output_as_npy_with_a_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import numpy as np
+
+    home = tmp_path / "home"
+    added = _json(capsys, "models", "add", str(_two_input_model(tmp_path)), "--json", home=home)
+    x = np.array([[1.0, 2.0, 3.0], [-4.0, 0.5, 10.0]], np.float32)
+    np.save(tmp_path / "x.npy", x)
+    (tmp_path / "texts.json").write_text(json.dumps(["graph neural networks", "语音识别"]),
+                                          encoding="utf-8")
+    out_dir = tmp_path / "outputs"
+    result = _json(capsys, "models", "run", str(added["id"]), "--input", str(tmp_path / "x.npy"),
+                   "--input", f"words={tmp_path / 'texts.json'}", "--save-outputs", str(out_dir),
+                   "--json", home=home)
+    outs = result["outputs"]
+    assert list(outs) == ["scaled:0", "onnx::Sum/out", "words/echo"]
+    scaled = outs["scaled:0"]
+    assert scaled["shape"] == [2, 3] and scaled["dtype"] == "float32"
+    assert scaled["min"] == -8.0 and scaled["max"] == 20.0
+    assert scaled["mean"] == pytest.approx(float((2 * x).mean()))
+    assert scaled["first"] == [2.0, 4.0, 6.0, -8.0, 1.0]
+    # Each output in its own .npy, named safely, holding exactly what the model returned.
+    assert scaled["file"] == str(out_dir / "scaled_0.npy")
+    np.testing.assert_array_equal(np.load(out_dir / "scaled_0.npy"), 2 * x)
+    np.testing.assert_allclose(np.load(out_dir / "onnx__Sum_out.npy"), [[6.0], [6.5]])
+    echo = np.load(out_dir / "words_echo.npy")  # strings without pickle
+    assert echo.tolist() == ["graph neural networks", "语音识别"]
+    assert outs["words/echo"]["first"] == ["graph neural networks", "语音识别"]
+    assert "min" not in outs["words/echo"]
+    assert result["nodes_by_provider"] == {"CPUExecutionProvider": 3}
+
+    assert main(["--home", str(home), "models", "run", str(added["id"]), "--input",
+                 f"words={tmp_path / 'texts.json'}", "--input", f"x={tmp_path / 'x.npy'}"]) == 0
+    text = capsys.readouterr().out
+    assert "scaled:0: float32 [2, 3]  min -8  max 20  mean 4.16667  first [2, 4, 6, -8, 1, …]" in text
+    assert 'words/echo: str [2]  first ["graph neural networks", "语音识别"]' in text
+    assert "nodes: CPU 3]" in text
+
+
+def test_run_errors_name_the_input_and_what_it_expects(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import numpy as np
+
+    home = tmp_path / "home"
+    _json(capsys, "models", "add", str(_two_input_model(tmp_path)), "--json", home=home)
+    np.save(tmp_path / "x4.npy", np.zeros((2, 4), np.float32))
+    np.save(tmp_path / "x64.npy", np.zeros((2, 3), np.float64))
+    (tmp_path / "texts.json").write_text('["a"]', encoding="utf-8")
+    (tmp_path / "numbers.json").write_text("[1, 2]", encoding="utf-8")
+    (tmp_path / "ragged.json").write_text('[["a", "b"], ["c"]]', encoding="utf-8")
+
+    def error(*inputs: str) -> str:
+        argv = ["--home", str(home), "models", "run", "1"]
+        for value in inputs:
+            argv += ["--input", value]
+        assert main(argv) == 2
+        return capsys.readouterr().err
+
+    words = f"words={tmp_path / 'texts.json'}"
+    assert "Input 'x' must have shape [batch, 3], but the given array has shape [2, 4]" in error(
+        str(tmp_path / "x4.npy"), words)
+    assert "Input 'x' must be float32, but float64 was given" in error(
+        str(tmp_path / "x64.npy"), words)
+    assert ("Input 'words' takes strings (object [n]), but numbers.json holds numbers"
+            in error(str(tmp_path / "x4.npy"), f"words={tmp_path / 'numbers.json'}"))
+    assert "ragged.json for input 'words' (object [n]) are not all the same length" in error(
+        f"words={tmp_path / 'ragged.json'}")
+    assert ("no input named 'pixels'; its inputs are x (float32 [batch, 3]), words (object [n])"
+            in error(f"pixels={tmp_path / 'x4.npy'}"))
+    assert "Input words is missing" in error(str(tmp_path / "x4.npy"))
+
+
+@pytest.mark.skipif(
+    __import__("scholardesk.inference.providers", fromlist=["x"]).find_missing(
+        "CUDAExecutionProvider") is None, reason="this machine has a working CUDA setup")
+def test_strict_gpu_on_a_cpu_only_machine(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home = str(tmp_path / "home")
+    assert main(["--home", home, "models", "add", str(SAMPLES / "shapes_classifier.onnx")]) == 0
+    capsys.readouterr()
+    assert main(["--home", home, "models", "bench", "1", "--provider", "cuda", "--strict-gpu",
+                 "--runs", "3"]) == 2
+    err = capsys.readouterr().err
+    assert "Strict GPU mode: cuda was asked for, but cannot start." in err and "libcuda" in err
+    # The setting does the same; without it the benchmark runs on the CPU and says so.
+    settings = Path(home) / "settings.json"
+    settings.write_text(json.dumps({"gpu_strict": True}), encoding="utf-8")
+    assert main(["--home", home, "models", "run", "1", "--provider", "cuda",
+                 "--input", str(SAMPLES / "shape_circle.png")]) == 2
+    assert "Strict GPU mode" in capsys.readouterr().err
+    settings.write_text(json.dumps({"gpu_strict": False}), encoding="utf-8")
+    assert main(["--home", home, "models", "bench", "1", "--provider", "cuda", "--runs", "3",
+                 "--warmup", "1", "--cudnn-search", "exhaustive"]) == 0
+    out = capsys.readouterr().out
+    assert "nodes by provider: CPU 8" in out
+    assert "GPU memory: not available: the model runs on the CPU" in out
+    assert "first ms" in out.splitlines()[-2]

@@ -40,14 +40,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     run = cmds.add_parser("run", help="run the model's task demo on an input")
     run.add_argument("model", help="model id or name")
     run.add_argument(
-        "--input", action="append", type=Path, default=[],
-        help="image, WAV, text or .npy/.npz file (repeat for several .npy inputs)",
+        "--input", action="append", default=[], metavar="[NAME=]FILE",
+        help="image, WAV, text, or .npy/.npz/.json arrays (repeat; NAME=FILE feeds input NAME; "
+             ".json: lists of strings or numbers)",
     )
+    run.add_argument("--save-outputs", type=Path, metavar="DIR",
+                     help="write every output as DIR/<output name>.npy and summarise it")
     run.add_argument("--text", help="text to classify (instead of --input)")
     run.add_argument("--reference", help="reference transcript (text or a .txt file) for WER/CER")
     run.add_argument("--provider", choices=PROVIDER_CHOICES, default="auto")
     run.add_argument("--top", type=int, default=5, help="how many labels to show")
     run.add_argument("--save", action="store_true", help="save as an experiment run (demo)")
+    _gpu_flags(run)
     add_json_flag(run)
     run.set_defaults(handler=_run)
 
@@ -59,6 +63,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ocr.add_argument("--dict", type=Path, dest="dictionary",
                      help="character dictionary, one a line (default: the model's metadata)")
     ocr.add_argument("--provider", choices=PROVIDER_CHOICES, default="auto")
+    _gpu_flags(ocr, search=False)
     add_json_flag(ocr)
     ocr.set_defaults(handler=_ocr)
 
@@ -68,6 +73,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     lay.add_argument("--page", type=int, default=1, help="PDF page, from 1")
     lay.add_argument("--threshold", type=float, default=0.5, help="lowest score kept")
     lay.add_argument("--provider", choices=PROVIDER_CHOICES, default="auto")
+    _gpu_flags(lay, search=False)
     add_json_flag(lay)
     lay.set_defaults(handler=_layout)
 
@@ -78,6 +84,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     bench.add_argument("--warmup", type=int, default=10)
     bench.add_argument("--runs", type=int, default=100)
     bench.add_argument("--save", action="store_true", help="save as experiment runs (demo)")
+    _gpu_flags(bench)
     add_json_flag(bench)
     bench.set_defaults(handler=_bench)
 
@@ -89,6 +96,35 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     pv = cmds.add_parser("providers", help="can this machine run models on the GPU?")
     add_json_flag(pv)
     pv.set_defaults(handler=_providers)
+
+
+def _gpu_flags(parser: argparse.ArgumentParser, search: bool = True) -> None:
+    parser.add_argument("--strict-gpu", action="store_true", default=None,
+                        help="fail instead of running on the CPU when the GPU cannot run the "
+                             "model (or some of its nodes); default: the gpu_strict setting")
+    if search:
+        parser.add_argument("--cudnn-search", choices=("heuristic", "exhaustive", "default"),
+                            help="cuDNN convolution algorithm search on CUDA (exhaustive: "
+                                 "~0.6 s per new input shape); default: the setting, heuristic")
+
+
+def _split_inputs(values: list[str]) -> tuple[list[Path], dict[str, Path]]:
+    """``--input FILE`` (positional) and ``--input NAME=FILE`` (for input NAME)."""
+    positional: list[Path] = []
+    named: dict[str, Path] = {}
+    for value in values:
+        name, sep, rest = value.partition("=")
+        if sep and name and rest and not Path(value).expanduser().exists():
+            if name in named:
+                raise InputError(f"--input {name}=… is given twice.")
+            named[name] = Path(rest)
+        else:
+            positional.append(Path(value))
+    return positional, named
+
+
+def _nodes_line(nodes: tuple[tuple[str, int], ...]) -> str:
+    return ", ".join(f"{p.replace('ExecutionProvider', '')} {n}" for p, n in nodes)
 
 
 def _add(ctx: CliContext, args: argparse.Namespace) -> int:
@@ -150,10 +186,13 @@ def _inspect(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _run(ctx: CliContext, args: argparse.Namespace) -> int:
+    positional, named = _split_inputs(args.input)
     with ctx.progress() as progress:
         result = ctx.services.models.run(
-            args.model, inputs=args.input, provider=args.provider, text=args.text,
+            args.model, inputs=positional, provider=args.provider, text=args.text,
             reference=args.reference, top_k=args.top, save=args.save, progress=progress,
+            named_inputs=named, save_outputs=args.save_outputs, strict_gpu=args.strict_gpu,
+            conv_algo_search=args.cudnn_search.upper() if args.cudnn_search else None,
         )
     if args.json:
         print_json(result.to_json())
@@ -172,16 +211,21 @@ def _run(ctx: CliContext, args: argparse.Namespace) -> int:
         print(result.text)
         if result.wer is not None:
             print(f"WER {result.wer:.3f}  CER {result.cer:.3f}")
-    for name, shape, dtype in result.outputs:
-        print(f"{name}: {dtype} {list(shape)}")
+    if result.summaries:
+        for summary in result.summaries:
+            print(summary.line())
+    else:
+        for name, shape, dtype in result.outputs:
+            print(f"{name}: {dtype} {list(shape)}")
     used = ", ".join(p.replace("ExecutionProvider", "") for p in result.providers_used)
-    print(f"[{used}, {result.latency_ms:.2f} ms]")
+    nodes = f"; {tr('nodes')}: {_nodes_line(result.nodes)}" if result.nodes else ""
+    print(f"[{used}, {result.latency_ms:.2f} ms{nodes}]")
     return EXIT_OK
 
 
 def _ocr(ctx: CliContext, args: argparse.Namespace) -> int:
     result = ctx.services.models.ocr(args.image, args.det, args.rec, args.provider, args.dictionary,
-                                     cls=args.cls)
+                                     cls=args.cls, strict_gpu=args.strict_gpu)
     if args.json:
         print_json(result.to_json())
         return EXIT_OK
@@ -196,7 +240,7 @@ def _ocr(ctx: CliContext, args: argparse.Namespace) -> int:
 
 def _layout(ctx: CliContext, args: argparse.Namespace) -> int:
     result = ctx.services.models.layout(args.source, args.model, args.page, args.threshold,
-                                        args.provider)
+                                        args.provider, strict_gpu=args.strict_gpu)
     if args.json:
         print_json(result.to_json())
         return EXIT_OK
@@ -218,7 +262,8 @@ def _bench(ctx: CliContext, args: argparse.Namespace) -> int:
     with ctx.progress() as progress:
         outcome = ctx.services.models.bench(
             args.model, provider=args.provider, batches=batches, warmup=args.warmup,
-            runs=args.runs, save=args.save, progress=progress,
+            runs=args.runs, save=args.save, progress=progress, strict_gpu=args.strict_gpu,
+            conv_algo_search=args.cudnn_search.upper() if args.cudnn_search else None,
         )
     rows = [r.to_json() for r in outcome.results]
     if args.json:
@@ -230,10 +275,18 @@ def _bench(ctx: CliContext, args: argparse.Namespace) -> int:
             print(tr("note: {message}", message=note))
         used = ", ".join(p.replace("ExecutionProvider", "") for p in first.providers_used)
         print(f"{used} on {first.device}")
-    print(f"{'batch':>6} {'p50 ms':>10} {'p90 ms':>10} {'p99 ms':>10} {'items/s':>12} {'peak MB':>9}")
+        last = outcome.results[-1]
+        if last.nodes:
+            print(tr("nodes by provider: {nodes}", nodes=_nodes_line(last.nodes)))
+        if last.gpu_memory_mb is None:
+            print(tr("GPU memory: {reason}", reason=last.gpu_memory_note or "not available"))
+    print(f"{'batch':>6} {'first ms':>10} {'p50 ms':>10} {'p90 ms':>10} {'p99 ms':>10} "
+          f"{'items/s':>12} {'peak MB':>9} {'GPU MB':>8}")
     for r in outcome.results:
-        print(f"{r.batch:>6} {r.p50_ms:>10.3f} {r.p90_ms:>10.3f} {r.p99_ms:>10.3f} "
-              f"{r.throughput_per_s:>12.1f} {r.peak_memory_mb:>9.1f}")
+        first_ms = f"{r.first_run_ms:>10.3f}" if r.first_run_ms is not None else f"{'–':>10}"
+        gpu_mb = f"{r.gpu_memory_mb:>8.1f}" if r.gpu_memory_mb is not None else f"{'–':>8}"
+        print(f"{r.batch:>6} {first_ms} {r.p50_ms:>10.3f} {r.p90_ms:>10.3f} {r.p99_ms:>10.3f} "
+              f"{r.throughput_per_s:>12.1f} {r.peak_memory_mb:>9.1f} {gpu_mb}")
     return EXIT_OK
 
 

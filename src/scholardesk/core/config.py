@@ -135,6 +135,10 @@ class Settings:
     service_urls: dict[str, str] = field(default_factory=dict)
     # Optional Semantic Scholar API key (sent as x-api-key; allows faster requests).
     semantic_scholar_api_key: str = ""
+    # Models: refuse a GPU run that would fall back to the CPU (wholly or some nodes), and
+    # cuDNN's convolution search ("HEURISTIC", or "EXHAUSTIVE": ~0.6 s per new input shape).
+    gpu_strict: bool = False
+    cudnn_conv_algo_search: str = "HEURISTIC"
     extra: dict[str, object] = field(default_factory=dict)
 
     def service_url(self, name: str) -> str:
@@ -160,6 +164,9 @@ class Settings:
         for name in ("request_deadline_s", "max_body_mb"):
             if getattr(self, name) <= 0:
                 raise InputError(f"{name} must be a positive number.")
+        if str(self.cudnn_conv_algo_search).upper() not in ("HEURISTIC", "EXHAUSTIVE", "DEFAULT"):
+            raise InputError(f"Unknown cudnn_conv_algo_search {self.cudnn_conv_algo_search!r}.",
+                             "Choose HEURISTIC, EXHAUSTIVE or DEFAULT.")
 
     @classmethod
     def load(cls, path: Path) -> Settings:

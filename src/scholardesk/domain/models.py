@@ -9,11 +9,13 @@ is plain data with ``to_json()`` giving the stable CLI JSON shapes.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 # Task names (CLI ``--task`` values).
 IMAGE_CLASSIFICATION = "image-classification"
@@ -208,6 +210,18 @@ class ProviderReport:
     used: tuple[str, ...]
     notes: tuple[str, ...] = ()
     device: str = ""
+    # After the session's first run (onnxruntime's profile of it): how many nodes of the
+    # optimised graph each provider ran, and the CPU nodes of a GPU session (names, op types).
+    nodes: tuple[tuple[str, int], ...] = ()
+    cpu_nodes: tuple[str, ...] = ()
+    first_run_ms: float | None = None
+
+    def nodes_json(self) -> dict[str, int]:
+        return dict(self.nodes)
+
+    def nodes_text(self) -> str:
+        """``CPU 12`` / ``CUDA 40, CPU 3`` ('' before the first run)."""
+        return ", ".join(f"{p.replace('ExecutionProvider', '')} {n}" for p, n in self.nodes)
 
     @property
     def on_gpu(self) -> bool:
@@ -237,6 +251,52 @@ class LabelScore:
 
 
 @dataclass(frozen=True)
+class OutputSummary:
+    """What one output holds: enough to compare with the training framework at a glance."""
+
+    name: str
+    shape: tuple[int, ...]
+    dtype: str
+    minimum: float | None = None
+    maximum: float | None = None
+    mean: float | None = None
+    first: tuple[Any, ...] = ()
+    file: str = ""  # where it was saved (--save-outputs)
+
+    def to_json(self) -> dict[str, object]:
+        out: dict[str, object] = {"shape": list(self.shape), "dtype": self.dtype}
+        if self.minimum is not None:
+            out.update(min=self.minimum, max=self.maximum, mean=self.mean)
+        out["first"] = list(self.first)
+        if self.file:
+            out["file"] = self.file
+        return out
+
+    def line(self) -> str:
+        head = f"{self.name}: {self.dtype} {list(self.shape)}"
+        if self.minimum is not None:
+            head += f"  min {self.minimum:.6g}  max {self.maximum:.6g}  mean {self.mean:.6g}"
+        shown = ", ".join(_short_value(v) for v in self.first)
+        more = ", …" if self.first and _element_count(self.shape) > len(self.first) else ""
+        return f"{head}  first [{shown}{more}]" + (f"  → {self.file}" if self.file else "")
+
+
+def _element_count(shape: Sequence[int]) -> int:
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+def _short_value(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, str):
+        return json.dumps(value[:40], ensure_ascii=False)
+    return str(value)
+
+
+@dataclass(frozen=True)
 class RunResult:
     """One demo run. Which fields are filled depends on ``task``."""
 
@@ -257,6 +317,8 @@ class RunResult:
     frame_probabilities: tuple[float, ...] = ()
     frame_s: float = 0.0
     frontend: str = ""  # asr: "waveform" or "fbank"
+    summaries: tuple[OutputSummary, ...] = ()  # generic: every output summarised (and saved)
+    nodes: tuple[tuple[str, int], ...] = ()  # provider → nodes it ran (first-run profile)
 
     def to_json(self) -> dict[str, object]:
         out: dict[str, object] = {"task": self.task}
@@ -273,11 +335,15 @@ class RunResult:
                 out["reference"] = self.reference
                 out["wer"] = self.wer
                 out["cer"] = self.cer
+        elif self.summaries:
+            out["outputs"] = {s.name: s.to_json() for s in self.summaries}
         else:
             out["outputs"] = {
                 name: {"shape": list(shape), "dtype": dtype} for name, shape, dtype in self.outputs
             }
         out["providers_used"] = list(self.providers_used)
+        if self.nodes:
+            out["nodes_by_provider"] = dict(self.nodes)
         out["latency_ms"] = round(self.latency_ms, 3)
         if self.notes:
             out["notes"] = list(self.notes)
@@ -300,6 +366,10 @@ class BenchResult:
     peak_memory_mb: float
     notes: tuple[str, ...] = ()
     run_id: int | None = None  # the experiment run it was saved as
+    first_run_ms: float | None = None  # the first run at this batch size, apart from warm runs
+    gpu_memory_mb: float | None = None  # NVML: this process's GPU memory at its peak
+    gpu_memory_note: str = ""  # why there is no GPU memory figure ("not available: …")
+    nodes: tuple[tuple[str, int], ...] = ()  # provider → nodes it ran
 
     def to_json(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -315,7 +385,13 @@ class BenchResult:
             "mean_ms": round(self.mean_ms, 4),
             "throughput_per_s": round(self.throughput_per_s, 2),
             "peak_memory_mb": round(self.peak_memory_mb, 1),
+            "first_run_ms": None if self.first_run_ms is None else round(self.first_run_ms, 4),
+            "gpu_memory_mb": None if self.gpu_memory_mb is None else round(self.gpu_memory_mb, 1),
         }
+        if self.gpu_memory_mb is None:
+            out["gpu_memory"] = self.gpu_memory_note or "not available"
+        if self.nodes:
+            out["nodes_by_provider"] = dict(self.nodes)
         if self.notes:
             out["notes"] = list(self.notes)
         if self.run_id is not None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from scholardesk.core.errors import InputError
+from scholardesk.core.errors import InputError, ScholarDeskError
 from scholardesk.core.i18n import tr
 
 logger = logging.getLogger(__name__)
@@ -263,7 +263,9 @@ def plan_providers(
     return tuple(usable), tuple(notes)
 
 
-def session_options(threads: int = 0) -> Any:
+def session_options(threads: int = 0, profile_prefix: str = "") -> Any:
+    """Quiet options; with ``profile_prefix``, onnxruntime profiles the session (ScholarDesk
+    ends the profile after the first run, so later runs are not slowed)."""
     import onnxruntime as ort
 
     quiet_onnxruntime()
@@ -271,7 +273,138 @@ def session_options(threads: int = 0) -> Any:
     options.log_severity_level = QUIET_SEVERITY
     if threads:
         options.intra_op_num_threads = threads
+    if profile_prefix:
+        options.enable_profiling = True
+        options.profile_file_prefix = profile_prefix
     return options
+
+
+# cuDNN's convolution algorithm search (CUDA provider option ``cudnn_conv_algo_search``):
+# HEURISTIC asks cuDNN for its guess (fast start), EXHAUSTIVE times every algorithm for each new
+# input shape (~0.6 s per shape, sometimes faster kernels), DEFAULT takes the default algorithm.
+CONV_ALGO_SEARCHES = ("HEURISTIC", "EXHAUSTIVE", "DEFAULT")
+
+
+class StrictGpuError(ScholarDeskError):
+    """Strict GPU mode: the model would run (partly) on the CPU although a GPU was asked for."""
+
+
+@dataclass(frozen=True)
+class GpuOptions:
+    """How GPU sessions are made: strict mode (no silent CPU fallback) and cuDNN's search."""
+
+    strict: bool = False
+    conv_algo_search: str = "HEURISTIC"
+
+    def __post_init__(self) -> None:
+        if self.conv_algo_search.upper() not in CONV_ALGO_SEARCHES:
+            raise InputError(
+                f"Unknown cuDNN convolution search {self.conv_algo_search!r}.",
+                f"Choose one of: {', '.join(CONV_ALGO_SEARCHES)}.",
+            )
+        object.__setattr__(self, "conv_algo_search", self.conv_algo_search.upper())
+
+
+DEFAULT_GPU = GpuOptions()
+
+# Nodes that a GPU session runs on the CPU on purpose: the copies between host and device, and
+# small shape computations (every output int64) that onnxruntime keeps on the CPU.
+_COPY_OPS = ("MemcpyToHost", "MemcpyFromHost")
+
+
+@dataclass(frozen=True)
+class NodePlacement:
+    """Which provider ran how many nodes of the optimised graph in one profiled run."""
+
+    counts: tuple[tuple[str, int], ...]
+    cpu_nodes: tuple[str, ...]  # "name (OpType)" of CPU nodes that are real work
+
+
+def _shape_only(args: dict[str, Any]) -> bool:
+    outputs = args.get("output_type_shape") or []
+    return bool(outputs) and all(
+        isinstance(o, dict) and set(o) <= {"int64", "int32"} for o in outputs
+    )
+
+
+def parse_profile(events: Sequence[dict[str, Any]]) -> NodePlacement:
+    """Count nodes per provider from onnxruntime's profile JSON (one ``*_kernel_time`` event
+    per node run; ``args.provider`` says who ran it). A compiled TensorRT/CUDA-graph partition
+    counts as one node of its provider."""
+    seen: dict[str, tuple[str, str, bool]] = {}
+    for event in events:
+        if event.get("cat") != "Node":
+            continue
+        name = str(event.get("name", ""))
+        if not name.endswith("_kernel_time"):
+            continue
+        args = event.get("args") or {}
+        provider = str(args.get("provider") or "")
+        if not provider:
+            continue
+        node = name[: -len("_kernel_time")]
+        seen.setdefault(node, (provider, str(args.get("op_name", "")), _shape_only(args)))
+    counts: dict[str, int] = {}
+    for provider, _op, _shape in seen.values():
+        counts[provider] = counts.get(provider, 0) + 1
+    order = sorted(counts.items(), key=lambda kv: (kv[0] == CPU, -kv[1]))
+    cpu_nodes = tuple(
+        f"{node} ({op})" for node, (provider, op, shape) in seen.items()
+        if provider == CPU and op not in _COPY_OPS and not shape
+    )
+    return NodePlacement(tuple(order), cpu_nodes)
+
+
+def read_profile(path: str) -> list[dict[str, Any]]:
+    """The events of a profile file written by ``end_profiling`` (the file is removed)."""
+    import json
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            events = json.load(fh)
+    except (OSError, ValueError) as exc:
+        logger.debug("Cannot read onnxruntime profile %s: %s", path, exc)
+        return []
+    finally:
+        with contextlib.suppress(OSError):
+            os.remove(path)
+    return events if isinstance(events, list) else []
+
+
+def strict_problem(requested: str, used: Sequence[str], placement: NodePlacement | None) -> str:
+    """Why strict GPU mode refuses this session ('' when it may run)."""
+    if requested == "cpu":
+        return ""
+    if not used or used[0] == CPU:
+        return tr("Strict GPU mode: the model would run on the CPU, not on the GPU.")
+    if placement is not None and placement.cpu_nodes:
+        shown = ", ".join(placement.cpu_nodes[:8])
+        more = len(placement.cpu_nodes) - 8
+        return tr(
+            "Strict GPU mode: {count} nodes fell back to the CPU: {nodes}.",
+            count=len(placement.cpu_nodes),
+            nodes=shown + (tr(" and {n} more", n=more) if more > 0 else ""),
+        )
+    return ""
+
+
+_profile_dir: str | None = None
+_profile_lock = threading.Lock()
+_profile_counter = 0
+
+
+def profile_prefix() -> str:
+    """A fresh file prefix in this process's private profile folder (removed at exit)."""
+    global _profile_dir, _profile_counter
+    import atexit
+    import tempfile
+
+    with _profile_lock:
+        if _profile_dir is None or not os.path.isdir(_profile_dir):
+            _profile_dir = tempfile.mkdtemp(prefix="scholardesk-ort-profile-")
+            atexit.register(shutil.rmtree, _profile_dir, True)
+        _profile_counter += 1
+        return os.path.join(_profile_dir, f"session{_profile_counter}")
 
 
 def tensorrt_cache_dir() -> str:
@@ -284,9 +417,9 @@ def tensorrt_cache_dir() -> str:
     return os.path.join(user_cache_dir("ScholarDesk", appauthor=False), "tensorrt")
 
 
-def provider_list(providers: Sequence[str]) -> list[Any]:
+def provider_list(providers: Sequence[str], gpu: GpuOptions = DEFAULT_GPU) -> list[Any]:
     """Providers for InferenceSession; TensorRT gets an engine cache (building an engine can
-    take minutes, once)."""
+    take minutes, once), CUDA the cuDNN convolution search of ``gpu``."""
     out: list[Any] = []
     for name in providers:
         if name == TENSORRT:
@@ -294,19 +427,28 @@ def provider_list(providers: Sequence[str]) -> list[Any]:
             os.makedirs(folder, exist_ok=True)
             out.append((name, {"trt_engine_cache_enable": "True",
                                "trt_engine_cache_path": folder}))
+        elif name == CUDA:
+            out.append((name, {"cudnn_conv_algo_search": gpu.conv_algo_search}))
         else:
             out.append(name)
     return out
 
 
-def create_session(path: str, providers: Sequence[str], options: Any = None) -> Any:
-    """An InferenceSession with onnxruntime's fallback chatter captured into the log."""
+def create_session(
+    path: str, providers: Sequence[str], options: Any = None, gpu: GpuOptions = DEFAULT_GPU
+) -> Any:
+    """An InferenceSession with onnxruntime's fallback chatter captured into the log. When a
+    GPU provider is asked for, pip-installed CUDA/cuDNN are preloaded first
+    (``onnxruntime.preload_dlls``, when this onnxruntime has it)."""
     import onnxruntime as ort
 
     quiet_onnxruntime()
+    if any(p in (CUDA, TENSORRT) for p in providers):
+        _preload_gpu_libraries()
     with contextlib.redirect_stdout(io.StringIO()) as captured:
         session = ort.InferenceSession(
-            path, sess_options=options or session_options(), providers=provider_list(providers)
+            path, sess_options=options or session_options(),
+            providers=provider_list(providers, gpu),
         )
     chatter = captured.getvalue().strip()
     if chatter:

@@ -41,8 +41,9 @@ def _spec_from_node(node: Any) -> TensorSpec:
 
 class ModelRunner:
     def __init__(self, cached: CachedSession) -> None:
+        cached.check_allowed()
+        self._cached = cached
         self.session = cached.session
-        self.report: ProviderReport = cached.report
         self.inputs: tuple[TensorSpec, ...] = tuple(
             _spec_from_node(n) for n in self.session.get_inputs()
         )
@@ -52,8 +53,13 @@ class ModelRunner:
         self.output_names = [o.name for o in self.outputs]
 
     @property
+    def report(self) -> ProviderReport:
+        """Where the session runs; after its first run also how many nodes each provider ran."""
+        return self._cached.report
+
+    @property
     def providers_used(self) -> tuple[str, ...]:
-        return self.report.used
+        return self._cached.report.used
 
     def input(self, name: str) -> TensorSpec:
         for spec in self.inputs:
@@ -62,16 +68,32 @@ class ModelRunner:
         raise KeyError(name)
 
     def run(self, feeds: Mapping[str, Any]) -> list[Any]:
+        if self._cached.profiling:
+            return self._first_run(feeds)
         try:
             return self.session.run(None, feeds)  # type: ignore[no-any-return]
         except ort_errors() as exc:
-            problem = self.check_feeds(feeds)
-            if problem:
-                raise InputError(problem, "Give an input of the shape and type the model expects.") from exc
-            raise InputError(
-                f"onnxruntime could not run the model: {str(exc).strip()[:400]}",
-                "Check the input against the model's signature (models inspect).",
-            ) from exc
+            raise self._explain(feeds, exc) from exc
+
+    def _first_run(self, feeds: Mapping[str, Any]) -> list[Any]:
+        """The session's first run: timed apart (kernel selection, memory arenas, cuDNN's
+        search happen here) and profiled, to learn which provider ran which node."""
+        start = time.perf_counter()
+        try:
+            outputs = self.session.run(None, feeds)
+        except ort_errors() as exc:
+            raise self._explain(feeds, exc) from exc
+        self._cached.first_run_done((time.perf_counter() - start) * 1000.0)
+        return outputs  # type: ignore[no-any-return]
+
+    def _explain(self, feeds: Mapping[str, Any], exc: BaseException) -> InputError:
+        problem = self.check_feeds(feeds)
+        if problem:
+            return InputError(problem, "Give an input of the shape and type the model expects.")
+        return InputError(
+            f"onnxruntime could not run the model: {str(exc).strip()[:400]}",
+            "Check the input against the model's signature (models inspect).",
+        )
 
     def timed_run(self, feeds: Mapping[str, Any]) -> tuple[list[Any], float]:
         start = time.perf_counter()

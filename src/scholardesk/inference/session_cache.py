@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +23,65 @@ from scholardesk.inference import providers as prov
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@dataclass
 class CachedSession:
+    """A session and what is known about where it runs.
+
+    The session is created with onnxruntime's profiler on; the first run ends the profile
+    (``first_run_done``), which fills ``report.nodes`` (provider → nodes it ran),
+    ``report.cpu_nodes`` and ``report.first_run_ms``. Profiling was chosen over
+    ``session.get_providers()`` alone because a CUDA session always lists the CPU provider
+    too: only the profile says which nodes really ran where."""
+
     session: Any
     report: ProviderReport
+    gpu: prov.GpuOptions = prov.DEFAULT_GPU
+    profiling: bool = False
+    refused: str = ""  # strict GPU mode: why this session may not run
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def first_run_done(self, ms: float) -> None:
+        """End the profile of the first run and record where its nodes ran; in strict GPU mode
+        a fallback to the CPU becomes a ``StrictGpuError`` naming the nodes."""
+        with self._lock:
+            if not self.profiling:
+                return
+            self.profiling = False
+            try:
+                path = self.session.end_profiling()
+            except prov.ort_errors() as exc:
+                logger.debug("end_profiling failed: %s", exc)
+                path = ""
+            placement = prov.parse_profile(prov.read_profile(path)) if path else None
+            gpu_session = bool(self.report.used) and self.report.used[0] != prov.CPU
+            self.report = replace(
+                self.report,
+                nodes=placement.counts if placement else (),
+                cpu_nodes=placement.cpu_nodes if placement and gpu_session else (),
+                first_run_ms=ms,
+            )
+            if placement is not None:
+                logger.info("nodes by provider: %s", self.report.nodes_text())
+                if gpu_session and placement.cpu_nodes:
+                    logger.info("GPU session runs %d nodes on the CPU: %s",
+                                len(placement.cpu_nodes), ", ".join(placement.cpu_nodes[:20]))
+            if self.gpu.strict:
+                self.refused = prov.strict_problem(
+                    self.report.requested, self.report.used,
+                    placement if gpu_session else None,
+                )
+        self.check_allowed()
+
+    def check_allowed(self) -> None:
+        if self.refused:
+            raise prov.StrictGpuError(self.refused, _strict_hint())
+
+
+def _strict_hint() -> str:
+    return tr(
+        "Turn strict GPU mode off (Settings, or leave out --strict-gpu) to let these run on "
+        "the CPU, or choose --provider cpu."
+    )
 
 
 def _explain_load_error(path: Path, exc: BaseException) -> InputError:
@@ -68,12 +123,26 @@ def _refuse_outside_weights(path: Path) -> None:
     refuse_outside_external_data(path, model)
 
 
-def open_session(path: Path, choice: str = "auto", threads: int = 0) -> CachedSession:
-    """A new session on the best usable providers for ``choice`` (no caching)."""
+def open_session(
+    path: Path, choice: str = "auto", threads: int = 0, gpu: prov.GpuOptions = prov.DEFAULT_GPU,
+    profile: bool = True,
+) -> CachedSession:
+    """A new session on the best usable providers for ``choice`` (no caching).
+
+    In strict GPU mode (``gpu.strict``) a GPU choice that cannot start a GPU provider is a
+    ``StrictGpuError`` naming the missing piece, never a silent CPU run."""
     _refuse_outside_weights(path)
     tried, notes = prov.plan_providers(choice)
+    if gpu.strict and choice != "cpu" and all(p == prov.CPU for p in tried):
+        raise prov.StrictGpuError(
+            tr("Strict GPU mode: {provider} was asked for, but cannot start.",
+               provider=choice if choice != "auto" else "a GPU")
+            + (" " + " ".join(notes) if notes else ""),
+            _strict_hint(),
+        )
+    options = prov.session_options(threads, prov.profile_prefix() if profile else "")
     try:
-        session = prov.create_session(str(path), tried, prov.session_options(threads))
+        session = prov.create_session(str(path), tried, options, gpu)
     except prov.ort_errors() as exc:
         if not path.is_file():
             raise InputError(f"{path} does not exist.", "Check the model file's path.") from exc
@@ -98,7 +167,11 @@ def open_session(path: Path, choice: str = "auto", threads: int = 0) -> CachedSe
     )
     for note in report.notes:
         logger.info("%s: %s", path.name, note)
-    return CachedSession(session, report)
+    cached = CachedSession(session, report, gpu, profiling=profile)
+    if gpu.strict and choice != "cpu":
+        cached.refused = prov.strict_problem(choice, used, None)
+        cached.check_allowed()
+    return cached
 
 
 class SessionCache:
@@ -108,19 +181,23 @@ class SessionCache:
         self._lock = threading.Lock()
         self.created = 0
 
-    def get(self, path: Path, choice: str = "auto", threads: int = 0) -> CachedSession:
+    def get(
+        self, path: Path, choice: str = "auto", threads: int = 0,
+        gpu: prov.GpuOptions = prov.DEFAULT_GPU,
+    ) -> CachedSession:
         try:
             stat = path.stat()
         except OSError as exc:
             raise InputError(f"{path} does not exist.", "Check the model file's path.") from exc
-        key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, choice, threads)
+        key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, choice, threads, gpu)
         with self._lock:
             hit = self._items.get(key)
             if hit is not None:
                 self._items.move_to_end(key)
+                hit.check_allowed()
                 return hit
             # Creating under the lock: two threads asking for the same model share one session.
-            created = open_session(path, choice, threads)
+            created = open_session(path, choice, threads, gpu)
             self.created += 1
             self._items[key] = created
             while len(self._items) > self.capacity:

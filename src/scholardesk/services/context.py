@@ -73,7 +73,8 @@ class Services:
     def models(self) -> ModelsService:
         from scholardesk.services.models import ModelsService
 
-        return ModelsService(self.db, self.paths, lambda run: self.experiments.record_run(run))
+        return ModelsService(self.db, self.paths, lambda run: self.experiments.record_run(run),
+                             settings=lambda: self.settings)
 
     @cached_property
     def reviews(self) -> ReviewsService:

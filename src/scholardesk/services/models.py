@@ -13,12 +13,12 @@ light).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scholardesk.core.config import Paths
+from scholardesk.core.config import Paths, Settings
 from scholardesk.core.errors import InputError, NotFoundError
 from scholardesk.core.progress import Progress, no_progress
 from scholardesk.core.resources import resource_path
@@ -97,11 +97,16 @@ class ModelsService:
     area = MODELS
 
     def __init__(
-        self, db: Database, paths: Paths, record_run: RecordRun | None = None
+        self,
+        db: Database,
+        paths: Paths,
+        record_run: RecordRun | None = None,
+        settings: Callable[[], Settings] | None = None,
     ) -> None:
         self.db = db
         self.paths = paths
         self._record_run = record_run
+        self._settings = settings
 
     # -- registry ------------------------------------------------------------------------
     def add(
@@ -315,11 +320,23 @@ class ModelsService:
         )
 
     # -- run -----------------------------------------------------------------------------
-    def _runner(self, model: ModelArtifact, provider: str) -> ModelRunner:
+    def gpu_options(self, strict: bool | None = None, conv_algo_search: str | None = None) -> Any:
+        """``GpuOptions`` from the settings (``gpu_strict``, ``cudnn_conv_algo_search``), with
+        ``--strict-gpu`` / ``--cudnn-search`` winning over them."""
+        from scholardesk.inference.providers import GpuOptions
+
+        settings = self._settings() if self._settings is not None else Settings()
+        return GpuOptions(
+            strict=bool(settings.gpu_strict) if strict is None else strict,
+            conv_algo_search=conv_algo_search or str(settings.cudnn_conv_algo_search),
+        )
+
+    def _runner(self, model: ModelArtifact, provider: str, gpu: Any = None) -> ModelRunner:
         from scholardesk.inference.runner import ModelRunner
         from scholardesk.inference.session_cache import default_cache
 
-        return ModelRunner(default_cache().get(self.model_file(model), provider))
+        options = gpu if gpu is not None else self.gpu_options()
+        return ModelRunner(default_cache().get(self.model_file(model), provider, gpu=options))
 
     def example_input(self, model: ModelArtifact) -> Path | None:
         example = model.asset("example")
@@ -341,12 +358,25 @@ class ModelsService:
         top_k: int = 5,
         save: bool = False,
         progress: Progress | None = None,
+        named_inputs: Mapping[str, Path] | None = None,
+        save_outputs: Path | None = None,
+        strict_gpu: bool | None = None,
+        conv_algo_search: str | None = None,
     ) -> RunResult:
-        """One demo run on the user's input (the model's example input when none is given)."""
+        """One demo run on the user's input (the model's example input when none is given).
+
+        Array inputs (``.npy`` / ``.npz`` / ``.json``, positional or ``named_inputs``) or
+        ``save_outputs`` run the model as it is, whatever its task: every output is summarised
+        and, with ``save_outputs``, written as ``<output name>.npy`` in that folder."""
+        from scholardesk.inference.tasks import generic
+
         progress = progress or no_progress()
         model = self.get(ref)
         paths = [Path(p).expanduser() for p in inputs]
-        if not paths and text is None and model.task != GENERIC:
+        named = {k: Path(v).expanduser() for k, v in (named_inputs or {}).items()}
+        raw = bool(named) or save_outputs is not None or (
+            bool(paths) and all(generic.is_array_file(p) for p in paths))
+        if not paths and not raw and text is None and model.task != GENERIC:
             example = self.example_input(model)
             if example is None:
                 raise InputError(
@@ -355,9 +385,11 @@ class ModelsService:
                 )
             paths = [example]
         progress.report(0, None, "loading the model")
-        runner = self._runner(model, provider)
+        runner = self._runner(model, provider, self.gpu_options(strict_gpu, conv_algo_search))
         progress.check()
-        if model.task == IMAGE_CLASSIFICATION:
+        if raw or model.task == GENERIC:
+            result = self._run_generic(runner, paths, named, save_outputs)
+        elif model.task == IMAGE_CLASSIFICATION:
             result = self._run_image(model, runner, paths[0], top_k)
         elif model.task == TEXT_CLASSIFICATION:
             result = self._run_text(model, runner, paths, text, top_k)
@@ -366,7 +398,7 @@ class ModelsService:
         elif model.task == ASR:
             result = self._run_asr(model, runner, paths[0], reference)
         else:
-            result = self._run_generic(runner, paths)
+            result = self._run_generic(runner, paths, named, save_outputs)
         if save:
             result = self._save_demo(model, result)
         return result
@@ -377,6 +409,7 @@ class ModelsService:
             providers_used=runner.providers_used,
             latency_ms=latency_ms,
             notes=runner.report.notes,
+            nodes=runner.report.nodes,
             **fields,
         )
 
@@ -492,14 +525,33 @@ class ModelsService:
                           cer=char_error_rate(ref_text, text))
         return self._result(runner, ASR, ms, **fields)
 
-    def _run_generic(self, runner: ModelRunner, paths: Sequence[Path]) -> RunResult:
+    def _run_generic(
+        self,
+        runner: ModelRunner,
+        paths: Sequence[Path],
+        named: Mapping[str, Path] | None = None,
+        save_outputs: Path | None = None,
+    ) -> RunResult:
         from scholardesk.inference.runner import random_feeds
         from scholardesk.inference.tasks import generic
 
-        feeds = generic.load_inputs(paths, runner.inputs) if paths else random_feeds(runner.inputs)
+        if paths or named:
+            feeds = generic.load_inputs(paths, runner.inputs, named)
+            problem = runner.check_feeds(feeds)
+            if problem:
+                raise InputError(problem, "Give an input of the shape and type the model expects "
+                                          "(models inspect shows the signature).")
+        else:
+            feeds = random_feeds(runner.inputs)
         outputs, ms = runner.timed_run(feeds)
         described = generic.describe_outputs(runner.output_names, outputs)
-        return self._result(runner, GENERIC, ms, outputs=described)
+        if save_outputs is not None:
+            summaries = generic.save_outputs(Path(save_outputs).expanduser(), runner.output_names,
+                                             outputs)
+        else:
+            summaries = tuple(generic.summarise(n, v)
+                              for n, v in zip(runner.output_names, outputs, strict=False))
+        return self._result(runner, GENERIC, ms, outputs=described, summaries=summaries)
 
     # -- OCR and layout ------------------------------------------------------------------
     @staticmethod
@@ -533,6 +585,7 @@ class ModelsService:
         provider: str = "auto",
         dictionary: Path | None = None,
         cls: int | str | None = None,
+        strict_gpu: bool | None = None,
     ) -> OcrResult:
         """Detect text lines with ``det`` and read each with ``rec`` (paired PaddleOCR models);
         with ``cls``, a text-line orientation classifier first turns upside-down lines."""
@@ -541,8 +594,10 @@ class ModelsService:
         from scholardesk.inference.tasks import ocr
 
         det_model, rec_model = self.get(det), self.get(rec)
-        det_runner, rec_runner = self._runner(det_model, provider), self._runner(rec_model, provider)
-        cls_runner = self._runner(self.get(cls), provider) if cls is not None else None
+        gpu = self.gpu_options(strict_gpu)
+        det_runner = self._runner(det_model, provider, gpu)
+        rec_runner = self._runner(rec_model, provider, gpu)
+        cls_runner = self._runner(self.get(cls), provider, gpu) if cls is not None else None
         ocr.check_image_input(det_runner.inputs[0].shape, "text-detection", det_runner.inputs[0].name)
         ocr.check_image_input(rec_runner.inputs[0].shape, "text-recognition", rec_runner.inputs[0].name)
         if dictionary is not None:
@@ -587,6 +642,7 @@ class ModelsService:
         page: int = 1,
         threshold: float = 0.5,
         provider: str = "auto",
+        strict_gpu: bool | None = None,
     ) -> LayoutResult:
         """Layout boxes of a page image, or of one page of a PDF (rendered with pypdfium2)."""
         import time
@@ -594,7 +650,7 @@ class ModelsService:
         from scholardesk.inference.tasks import layout, ocr
 
         model = self.get(ref)
-        runner = self._runner(model, provider)
+        runner = self._runner(model, provider, self.gpu_options(strict_gpu))
         spec = runner.inputs[0]
         ocr.check_image_input(spec.shape, "layout-detection", spec.name)
         height, width = spec.shape[2], spec.shape[3]
@@ -638,12 +694,14 @@ class ModelsService:
         runs: int = 100,
         save: bool = False,
         progress: Progress | None = None,
+        strict_gpu: bool | None = None,
+        conv_algo_search: str | None = None,
     ) -> BenchOutcome:
         from scholardesk.inference.bench import benchmark
 
         progress = progress or no_progress()
         model = self.get(ref)
-        runner = self._runner(model, provider)
+        runner = self._runner(model, provider, self.gpu_options(strict_gpu, conv_algo_search))
         fixed_batch = self._fixed_batch(runner.inputs)
         if fixed_batch is not None and any(b != fixed_batch for b in batches):
             raise InputError(
@@ -708,6 +766,8 @@ class ModelsService:
                     ("latency_p99_ms", r.p99_ms, False),
                     ("throughput_per_s", r.throughput_per_s, True),
                     ("peak_memory_mb", r.peak_memory_mb, False),
+                    *([("first_run_ms", r.first_run_ms, False)] if r.first_run_ms is not None else []),
+                    *([("gpu_memory_mb", r.gpu_memory_mb, False)] if r.gpu_memory_mb is not None else []),
                 ],
                 name=f"{model.name} b{r.batch} {r.providers_used[0].replace('ExecutionProvider', '')}",
                 notes=" ".join(r.notes),
