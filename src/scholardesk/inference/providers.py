@@ -93,6 +93,13 @@ class Missing:
     library: str
     hint: str  # translated advice
 
+    def reason(self) -> str:
+        """What is missing, in a few words (no advice): for strict-mode errors and tables."""
+        if self.piece == "GPU build":
+            return tr("the installed onnxruntime has no GPU support")
+        return tr("{piece} is missing ({library} not found)", piece=piece_text(self.piece),
+                  library=self.library)
+
     def sentence(self) -> str:
         name = DISPLAY_NAMES.get(self.provider, self.provider)
         if self.piece == "GPU build":

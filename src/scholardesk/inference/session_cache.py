@@ -134,10 +134,12 @@ def open_session(
     _refuse_outside_weights(path)
     tried, notes = prov.plan_providers(choice)
     if gpu.strict and choice != "cpu" and all(p == prov.CPU for p in tried):
+        reasons = dict.fromkeys(
+            m.reason() for m in (prov.find_missing(p) for p in prov.chain_for(choice)) if m)
         raise prov.StrictGpuError(
-            tr("Strict GPU mode: {provider} was asked for, but cannot start.",
-               provider=choice if choice != "auto" else "a GPU")
-            + (" " + " ".join(notes) if notes else ""),
+            tr("Strict GPU mode: {provider} was asked for, but cannot start: {reason}.",
+               provider=choice if choice != "auto" else "a GPU",
+               reason="; ".join(reasons) or tr("onnxruntime refused it")),
             _strict_hint(),
         )
     options = prov.session_options(threads, prov.profile_prefix() if profile else "")
