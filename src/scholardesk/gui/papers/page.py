@@ -33,7 +33,7 @@ from scholardesk.core.i18n import tr, trn
 from scholardesk.core.progress import Progress
 from scholardesk.domain.changes import VENUES, Changes
 from scholardesk.domain.importing import ImportReport
-from scholardesk.domain.papers import READING_STATUSES, Paper, PaperFilter, PaperRow
+from scholardesk.domain.papers import READING_STATUSES, Paper, PaperFilter, PaperPage, PaperRow
 from scholardesk.domain.published_versions import Proposal
 from scholardesk.domain.venues import RankLabel
 from scholardesk.gui.page_base import Page
@@ -292,8 +292,14 @@ class PapersPage(Page):
                               str(self.quartile_filter.currentData() or ""),
                               str(self.warning_filter.currentData() or ""))
 
-        def load(_p: object) -> tuple[list[int], list[PaperRow], dict[str, RankCell]]:
+        def load(_p: object) -> tuple[list[int] | PaperPage, list[PaperRow],
+                                      dict[str, RankCell]]:
             by_rank = sort == "rank"
+            if not (by_rank or ranks or keep is not None):
+                # the count and the first window from SQL; the others when scrolled to
+                window = self.svc.list_page(flt, sort, descending, 0, PAGE)
+                first = self.svc.rows(window.ids[:PAGE])
+                return window, first, self._rank_cells(r.venue for r in first)  # type: ignore[return-value]
             ids = self.svc.list_ids(flt, "added" if by_rank else sort, True if by_rank else descending)
             if ranks or keep is not None:  # venues: papers whose venue has these ranks
                 strings = [v for v, _n in self.svc.distinct_venues()]
@@ -316,7 +322,10 @@ class PapersPage(Page):
             first = self.svc.rows(ids[:PAGE])
             return ids, first, self._rank_cells(r.venue for r in first)  # type: ignore[return-value]
 
-        Task(load).on_success(lambda result: self._loaded(generation, result)).start()
+        def fetch_ids(offset: int, limit: int) -> list[int]:  # worker thread: one window
+            return self.svc.list_window(flt, sort, descending, offset, limit)
+
+        Task(load).on_success(lambda result: self._loaded(generation, result, fetch_ids)).start()
 
     def _rank_cells(self, venues: Iterable[str]) -> dict[str, RankCell] | None:
         """Worker thread: the Rank column's cells for these venue strings; None while the
@@ -350,20 +359,33 @@ class PapersPage(Page):
             failed).start()
 
     def _loaded(self, generation: int,
-                result: tuple[list[int], list[PaperRow], dict[str, RankCell]]) -> None:
+                result: tuple[list[int] | PaperPage, list[PaperRow], dict[str, RankCell]],
+                fetch_ids: Callable[[int, int], list[int]] | None = None) -> None:
         if generation != self._load_generation:
             return
         ids, first, ranks = result
         self.highlight.terms = search_terms(self.search.text())
-        self.model.set_ids(ids, first, ranks)
-        self.count_label.setText(trn("{n} paper", "{n} papers", len(ids)))
+        more = False
+        if isinstance(ids, PaperPage):
+            window = ids
+            if len(window.ids) >= window.total:  # a search: its whole (capped) result
+                self.model.set_ids(list(window.ids), first, ranks)
+            elif fetch_ids is not None:
+                self.model.set_window(window.total, window.ids, first, ranks, fetch_ids)
+            total, more = window.total, window.more
+        else:
+            self.model.set_ids(ids, first, ranks)
+            total = len(ids)
+        self.count_label.setText(
+            trn("More than {n} paper: refine the search", "More than {n} papers: refine the search",
+                total) if more else trn("{n} paper", "{n} papers", total))
         self.empty_state.set_message(self._empty_message())
         self.loaded_count += 1
-        if self._selected_id is None and self.loaded_count == 1 and ids:
+        if self._selected_id is None and self.loaded_count == 1 and total:
             self.table.selectRow(0)  # show something useful in the detail pane at start
             return
         if self._selected_id is not None:
-            row = self.model.row_of(self._selected_id) if len(ids) < 200_000 else None
+            row = self.model.row_of(self._selected_id)
             if row is not None:
                 self.table.selectRow(row)
                 return

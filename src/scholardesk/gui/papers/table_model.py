@@ -1,10 +1,14 @@
-"""The papers table: a model over row snapshots loaded page by page in the background.
+"""The papers table: a model over windows of row snapshots loaded in the background.
 
-The model knows the ordered ids of every paper that passes the filter (cheap: 100,000 ints) and
-keeps a cache of ``PaperRow`` snapshots. ``data()`` never touches the database: a row that is
-not cached yet shows "…" and its page (200 rows) is requested from a ``Task``; when the page
-arrives, ``dataChanged`` repaints it. Scrolling anywhere in a 100,000-paper library therefore
-costs one small query per visible page, never per-row widgets or a full load.
+The model never needs the whole library. ``set_window`` gives it the row count and the first
+window (200 ids and their rows, from one query); any other window's ids *and* rows are
+fetched by position (``fetch_ids(offset, limit)``: an index walk in SQL) when a view asks for
+a row there. ``set_ids`` still takes a complete ordered id list (a search's capped result,
+the Rank sort). ``data()`` never touches the database: a row that is not cached shows "…",
+its window is requested from a ``Task``, and ``dataChanged`` repaints it on arrival. Only
+``MAX_PAGES`` windows are kept (the farthest from the newest arrival are dropped), so
+scrolling through a million papers holds a few thousand rows, and a jump to row 900,000 costs
+one window query, as row 1 does.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from scholardesk.gui.tasks import Task
 logger = logging.getLogger(__name__)
 
 PAGE = 200
+MAX_PAGES = 40  # windows whose rows stay cached (8,000 rows)
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 COLUMNS: list[tuple[str, Callable[[], str]]] = [
@@ -87,7 +92,9 @@ class PapersTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._fetch_rows = fetch_rows
         self._fetch_ranks = fetch_ranks
-        self._ids: list[int] = []
+        self._fetch_ids: Callable[[int, int], list[int]] | None = None
+        self._total = 0
+        self._pages: dict[int, list[int]] = {}  # window number → its ids in display order
         self._rows: dict[int, PaperRow] = {}
         self._ranks: dict[str, RankCell] = {}  # venue string → its rank cell
         self._asked: set[str] = set()  # venue strings whose rank was looked up
@@ -102,11 +109,27 @@ class PapersTableModel(QAbstractTableModel):
     # -- content -------------------------------------------------------------------------------
     def set_ids(self, ids: list[int], first_rows: Sequence[PaperRow] = (),
                 ranks: Mapping[str, RankCell] | None = None) -> None:
-        """A new result (filter or sort changed): ids in display order, plus the first page
-        and the rank cells of its venues (looked up in the same task)."""
+        """A new result whose ids are all known, in display order, plus the first page and
+        the rank cells of its venues (looked up in the same task)."""
+        pages = {i // PAGE: ids[i : i + PAGE] for i in range(0, len(ids), PAGE)}
+        self._reset(len(ids), pages, None, first_rows, ranks)
+
+    def set_window(self, total: int, first_ids: Sequence[int], first_rows: Sequence[PaperRow],
+                   ranks: Mapping[str, RankCell] | None,
+                   fetch_ids: Callable[[int, int], list[int]]) -> None:
+        """A new result of ``total`` rows of which only the first window is known; the others
+        come from ``fetch_ids(offset, limit)`` (called on a worker thread) when shown."""
+        pages = {0: list(first_ids[:PAGE])} if first_ids else {}
+        self._reset(total, pages, fetch_ids, first_rows, ranks)
+
+    def _reset(self, total: int, pages: dict[int, list[int]],
+               fetch_ids: Callable[[int, int], list[int]] | None,
+               first_rows: Sequence[PaperRow], ranks: Mapping[str, RankCell] | None) -> None:
         self.beginResetModel()
         self._generation += 1
-        self._ids = ids
+        self._total = total
+        self._pages = pages
+        self._fetch_ids = fetch_ids
         self._rows = {r.id: r for r in first_rows}
         if ranks is not None:  # a new lookup: venue lists may have changed since the last
             self._ranks = dict(ranks)
@@ -120,16 +143,23 @@ class PapersTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def ids(self) -> list[int]:
-        return self._ids
+        """The ids known so far, in display order (all of them after ``set_ids``)."""
+        return [pid for n in sorted(self._pages) for pid in self._pages[n]]
 
     def id_at(self, row: int) -> int | None:
-        return self._ids[row] if 0 <= row < len(self._ids) else None
+        if not 0 <= row < self._total:
+            return None
+        page = self._pages.get(row // PAGE)
+        offset = row % PAGE
+        return page[offset] if page is not None and offset < len(page) else None
 
     def row_of(self, paper_id: int) -> int | None:
-        try:
-            return self._ids.index(paper_id)
-        except ValueError:
-            return None
+        """The row of a paper among the windows known so far (None: not there or not
+        loaded)."""
+        for n, ids in self._pages.items():
+            if paper_id in ids:
+                return n * PAGE + ids.index(paper_id)
+        return None
 
     def cached_venues(self) -> set[str]:
         return {r.venue for r in self._rows.values() if r.venue}
@@ -139,9 +169,9 @@ class PapersTableModel(QAbstractTableModel):
         self._ranks.update(ranks)
         self._asked.update(asked)
         self._asked.update(ranks)
-        if self._ids:
+        if self._total:
             col = [k for k, _h in COLUMNS].index("rank")
-            self.dataChanged.emit(self.index(0, col), self.index(len(self._ids) - 1, col))
+            self.dataChanged.emit(self.index(0, col), self.index(self._total - 1, col))
 
     def rank_of(self, venue: str) -> RankCell | None:
         return self._ranks.get(venue)
@@ -155,14 +185,14 @@ class PapersTableModel(QAbstractTableModel):
         wanted = set(ids)
         for pid in wanted:
             self._rows.pop(pid, None)
-        pages = {i // PAGE for i, pid in enumerate(self._ids) if pid in wanted}
+        pages = {n for n, page in self._pages.items() if wanted.intersection(page)}
         self._pending -= pages
-        if self._ids:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1))
+        if self._total:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._total - 1, len(COLUMNS) - 1))
 
     # -- Qt model API ------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else self._total
 
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
@@ -176,10 +206,10 @@ class PapersTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
-        pid = self._ids[index.row()]
+        pid = self.id_at(index.row())
         if role == ID_ROLE:
             return pid
-        row = self._rows.get(pid)
+        row = self._rows.get(pid) if pid is not None else None
         if row is None:
             if role == Qt.ItemDataRole.DisplayRole:
                 self._want(index.row() // PAGE)
@@ -242,39 +272,62 @@ class PapersTableModel(QAbstractTableModel):
 
     def _load_wanted(self) -> None:
         generation = self._generation
+        fetch_ids = self._fetch_ids
         for page in sorted(self._wanted - self._pending):
             self._pending.add(page)
-            ids = self._ids[page * PAGE : (page + 1) * PAGE]
+            known = self._pages.get(page)
             asked = frozenset(self._asked)  # read on the GUI thread, passed to the worker
-            Task(lambda _p, ids=ids, asked=asked: self._load_page(ids, asked)).on_success(
+            Task(lambda _p, page=page, known=known, asked=asked: self._load_page(
+                page, known, fetch_ids, asked)).on_success(
                 lambda result, page=page: self._page_arrived(generation, page, *result)
             ).on_failure(lambda exc, page=page: self._page_failed(page, exc)).start()
         self._wanted.clear()
 
-    def _load_page(self, ids: Sequence[int], asked: frozenset[str]
-                   ) -> tuple[list[PaperRow], set[str], Mapping[str, RankCell]]:
-        """Worker thread: one page of rows and the rank cells of its new venue strings."""
+    def _load_page(self, page: int, known: list[int] | None,
+                   fetch_ids: Callable[[int, int], list[int]] | None, asked: frozenset[str],
+                   ) -> tuple[list[PaperRow], set[str], Mapping[str, RankCell], list[int]]:
+        """Worker thread: one window's ids (when not known yet), its rows and the rank cells
+        of its new venue strings."""
+        ids = known if known is not None else (
+            fetch_ids(page * PAGE, PAGE) if fetch_ids is not None else [])
         rows = self._fetch_rows(ids)
         new = {r.venue for r in rows if r.venue and r.venue not in asked}
         ranks = self._fetch_ranks(new) if new and self._fetch_ranks is not None else {}
         if ranks is None:  # the rank lookup is not ready yet: add_ranks() fills them in later
-            return rows, set(), {}
-        return rows, new, ranks
+            return rows, set(), {}, ids
+        return rows, new, ranks, ids
 
     def _page_arrived(self, generation: int, page: int, rows: list[PaperRow],
                       asked: Iterable[str] = (), ranks: Mapping[str, RankCell] | None = None,
-                      ) -> None:
+                      ids: Sequence[int] | None = None) -> None:
         if generation != self._generation:
             return  # an old result: the filter changed while it loaded
         self._asked.update(asked)
         self._ranks.update(ranks or {})
+        if ids is not None:
+            self._pages[page] = list(ids)
         for r in rows:
             self._rows[r.id] = r
+        self._evict(page)
         first = page * PAGE
-        last = min(len(self._ids), first + PAGE) - 1
+        last = min(self._total, first + PAGE) - 1
         if last >= first:
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
         self.page_loaded.emit(page)
+
+    def _evict(self, keep: int) -> None:
+        """Keep the rows of at most ``MAX_PAGES`` windows: drop those farthest from ``keep``
+        (their ids too when they can be fetched again by position)."""
+        loaded = [n for n, ids in self._pages.items() if ids and ids[0] in self._rows]
+        if len(loaded) <= MAX_PAGES:
+            return
+        loaded.sort(key=lambda n: abs(n - keep))
+        for n in loaded[MAX_PAGES:]:
+            for pid in self._pages[n]:
+                self._rows.pop(pid, None)
+            if self._fetch_ids is not None and n != 0:
+                del self._pages[n]
+            self._pending.discard(n)
 
     def _page_failed(self, page: int, exc: BaseException) -> None:
         logger.warning("Could not load papers page %s: %s", page, exc)
