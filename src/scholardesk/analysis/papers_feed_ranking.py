@@ -18,11 +18,12 @@ arxiv-sanity-lite (one linear classifier per tag over tf-idf):
    positive against the "not interested" papers and a random background of new entries).
    Background entries are negatives only for the *other half* of the new entries (two folds), so
    a new paper is never scored by a model that was told it is uninteresting.
-4. **One scale for all models**: each model is trained with balanced class weights, so its
-   probability answers "is this more like my tag-T papers or like the rest?" as if both were
-   equally common. A 0.8 then means the same for a tag of 6 papers and one of 600, and the score
-   of an entry is the highest probability over the models (plus ``BOOST``). Tags whose model
-   says at least ``THRESHOLD`` are suggested.
+4. **One scale for all models**: each model is trained with balanced class weights and no
+   intercept, so its probability answers "is this more like my tag-T papers or like the rest?"
+   as if both were equally common, and an entry that shares no term with a model gets exactly
+   0.5 (neutral) from it. A 0.8 then means the same for a tag of 6 papers and one of 600; the
+   score of an entry is the highest probability over the models (plus ``BOOST``). Tags whose
+   model says at least ``THRESHOLD`` (0.6) are suggested.
 5. **Reasons** are the terms that add most to the winning model's decision for this entry
    (weight × tf-idf): "like your tag speech: conformer, ctc, streaming".
 
