@@ -33,7 +33,8 @@ def window(services: Services, qtbot: Any) -> Iterator[MainWindow]:
 
 def test_the_navigation_lists_the_six_areas(window: MainWindow) -> None:
     names = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert names == ["Papers", "Venues", "Review times", "Submissions", "Experiments", "Models"]
+    assert names == ["Papers", "New papers", "Venues", "Review times", "Submissions",
+                     "Experiments", "Models"]
 
 
 def test_every_page_opens(window: MainWindow) -> None:

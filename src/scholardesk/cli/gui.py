@@ -8,7 +8,7 @@ from pathlib import Path
 from scholardesk.app import run_gui, take_screenshot
 from scholardesk.cli.common import EXIT_OK, CliContext
 
-PAGE_NAMES = ["papers", "venues", "reviews", "submissions", "experiments", "models", "settings"]
+PAGE_NAMES = ["papers", "feed", "venues", "reviews", "submissions", "experiments", "models", "settings"]
 
 
 def _size(text: str) -> tuple[int, int]:

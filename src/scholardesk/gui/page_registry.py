@@ -25,6 +25,7 @@ class PageSpec:
 
 PAGES: list[PageSpec] = [
     PageSpec("papers", lambda: tr("Papers"), "scholardesk.gui.papers.page:PapersPage"),
+    PageSpec("feed", lambda: tr("New papers"), "scholardesk.gui.papers.feed_view:FeedPage"),
     PageSpec("venues", lambda: tr("Venues"), "scholardesk.gui.venues.page:VenuesPage"),
     PageSpec("reviews", lambda: tr("Review times"), "scholardesk.gui.reviews.page:ReviewsPage"),
     PageSpec(
