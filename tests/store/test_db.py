@@ -21,6 +21,12 @@ def test_sqlite_runs_with_wal_and_foreign_keys(db: Database) -> None:
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
 
 
+def test_the_write_ahead_log_is_cut_back_after_a_checkpoint(db: Database) -> None:
+    # A large import's FTS merges leave a -wal file of gigabytes otherwise (issue #16).
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_size_limit").scalar() == 64 * 1024 * 1024
+
+
 def test_a_transaction_commits_or_rolls_back_as_a_whole(db: Database) -> None:
     with db.transaction() as session:
         LibraryMetaRepository(session).set("a", "1")
