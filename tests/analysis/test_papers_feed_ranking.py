@@ -149,3 +149,30 @@ def test_the_same_input_gives_the_same_ranking() -> None:
     library = _library() + [LabelledDoc(_doc(e), ("graphs",), True) for e in GRAPHS]
     new = [NEW_KWS, NEW_GRAPH, NEW_CTC]
     assert rank(library, new) == rank(library, new)
+
+
+def test_our_tf_idf_is_sklearns_tfidfvectorizer_with_the_same_tokens() -> None:
+    # The module keeps its own term counting for speed (see its docstring); on a corpus small
+    # enough that no term is cut by MAX_FEATURES or MAX_DF it must give sklearn's matrix exactly.
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from scholardesk.analysis import papers_feed_ranking as ranking
+
+    texts = [f"{title}\n{abstract}" for _, title, abstract in SPEECH + GRAPHS] + [
+        "Streaming CTC, conformer, and 2 encoders: end-to-end speech recognition.",
+        "A graph database for query optimisation in graph query engines.",
+    ]
+
+    def tokens(text: str) -> list[str]:
+        return [w for w in text.lower().translate(ranking._PUNCT).split()
+                if w not in ranking._STOP and len(w) >= 2 and not w.isdigit()]
+
+    ours = ranking._terms(texts)
+    reference = TfidfVectorizer(tokenizer=tokens, token_pattern=None, lowercase=False,
+                                ngram_range=(1, 2), min_df=2, sublinear_tf=True)
+    expected = reference.fit_transform(texts).toarray()
+    names = reference.get_feature_names_out().tolist()
+    assert sorted(ours.names) == sorted(names)
+    columns = [ours.names.index(name) for name in names]
+    np.testing.assert_allclose(ours.matrix.toarray()[:, columns], expected, rtol=1e-5, atol=1e-6)
