@@ -225,8 +225,11 @@ def test_papers_like_the_tagged_ones_come_first_with_the_tag_suggested(
     assert len(view.rows) == 15
     top = view.rows[:5]
     assert {r.arxiv_id.split("v")[0] for r in top} == set(rest)
-    # one tag only: the overall model ranks ("like your library: luttinger, liquid, ...")
-    assert all(r.reasons and r.reasons[-1].startswith("like your library") for r in top)
+    # each says why ("like your tag physics: luttinger, order, liquid")
+    assert all(r.reasons and r.reasons[-1].startswith("like your ") for r in top)
+    # the tag is suggested for physics papers only, never for a software-testing one
+    assert any("physics" in r.tags_suggested for r in top)
+    assert not any("physics" in r.tags_suggested for r in view.rows[5:])
     assert all(r.in_library for r in top) and not any(r.in_library for r in view.rows[5:])
     assert view.rows[0].venue  # arXiv's journal_ref is the venue
     assert len(services.papers_feed.view(top=3).rows) == 3
