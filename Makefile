@@ -51,6 +51,7 @@ bench: $(TEST_STAMP)
 # Issue #16 at full size: a generated 1,000,000-line arXiv snapshot streamed in (minutes).
 bench-scale: $(TEST_STAMP)
 	$(PY) benchmarks/bench_papers_scale.py --n 1000000
+	$(PY) benchmarks/bench_papers_search_scale.py --n 1000000 --library .bench/search-scale-1m.sqlite
 
 lint: $(TEST_STAMP)
 	$(PIP) install --quiet -e ".[test,dev]"

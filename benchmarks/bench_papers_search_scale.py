@@ -12,7 +12,7 @@ then measures what a user waits for:
   ``LIKE … LIMIT 50`` scan on the same data in the same run (the ratio is printed);
 - bytes per paper (file size / N, and per table with ``dbstat``).
 
-``make bench`` runs it at 100,000 papers (``run()``); ``make bench-scale`` at 1,000,000:
+``make bench`` runs it at 50,000 papers (``run()``, ~15 s); ``make bench-scale`` at 1,000,000:
 ``python benchmarks/bench_papers_search_scale.py --n 1000000 [--library PATH]`` (an existing
 library at PATH with N papers is reused, so the build — minutes — happens once).
 """
@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-N = int(os.environ.get("SCHOLARDESK_BENCH_SCALE_N", "100000"))
+N = int(os.environ.get("SCHOLARDESK_BENCH_SCALE_N", "50000"))  # make bench: ~15 s
 BATCH = 5000
 
 STOP = ("the of and a in to for we is on with that this by an are as from be our which can "
