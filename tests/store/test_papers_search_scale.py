@@ -183,3 +183,23 @@ def test_an_old_library_is_upgraded_to_the_new_word_index_and_finds_the_same(
     svc.delete([1])  # the contentless index takes the paper out with its old text
     assert svc.search("机器") == []
     db.dispose()
+
+
+def test_a_new_library_uses_8_kb_pages_and_an_existing_one_keeps_its_own(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = Database(f"sqlite:///{tmp_path / 'new.sqlite'}")
+    migrate.upgrade(db)
+    db.dispose()
+    with sqlite3.connect(tmp_path / "new.sqlite") as conn:
+        assert conn.execute("PRAGMA page_size").fetchone()[0] == 8192
+    old = tmp_path / "old.sqlite"
+    with sqlite3.connect(old) as conn:  # made by an older ScholarDesk: 4 KB pages
+        conn.execute("PRAGMA page_size=4096")
+        conn.execute("CREATE TABLE t(x)")
+    db = Database(f"sqlite:///{old}")
+    migrate.upgrade(db)
+    db.dispose()
+    with sqlite3.connect(old) as conn:
+        assert conn.execute("PRAGMA page_size").fetchone()[0] == 4096
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
