@@ -432,3 +432,22 @@ def test_the_limits_must_be_positive() -> None:
         Settings(max_body_mb=0).validate()
     with pytest.raises(InputError, match="request_deadline_s"):
         Settings(request_deadline_s=-1).validate()
+
+
+@pytest.mark.parametrize("fault", list(POISONS))
+def test_the_feed_clients_arxiv_package_path_faults_are_our_errors(
+    fault_server: Any, fault: str
+) -> None:
+    # The "New" view's client goes through the arxiv package; its answers are read under the
+    # same deadline and size cap as every other client's.
+    from scholardesk.sources.arxiv_client import ArxivClient, ArxivClientSettings
+
+    _all_routes(fault_server, POISONS[fault])
+    client = ArxivClient(ArxivClientSettings(
+        base_url=fault_server.base_url + "/api/query", delay_s=0.0, retries=0,
+        timeout_s=1.0, deadline_s=1.0, max_body_bytes=1_000_000,
+    ))
+    started = time.monotonic()
+    with pytest.raises(NetworkError):
+        client.fetch("cat:cs.CL", max_results=5)
+    assert time.monotonic() - started < 3

@@ -208,6 +208,7 @@ class PapersFeedService:
         return ArxivClient(ArxivClientSettings(
             base_url=s.service_url("arxiv"), contact_email=s.contact_email, proxy=s.proxy,
             timeout_s=s.timeout_s, delay_s=s.arxiv_interval_s, retries=s.max_retries,
+            deadline_s=s.request_deadline_s, max_body_bytes=int(s.max_body_mb * 1_000_000),
         ))
 
     def _papers_service(self) -> PapersService:

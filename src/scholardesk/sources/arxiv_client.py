@@ -28,8 +28,10 @@ Every failure reaches the caller as a ``NetworkError`` with a message a user can
 
 from __future__ import annotations
 
+import http.client
 import logging
 import re
+import time
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +39,7 @@ from typing import Any
 import arxiv
 import feedparser
 import requests
+import urllib3
 
 from scholardesk import __version__
 from scholardesk.core.errors import NetworkError
@@ -45,6 +48,7 @@ from scholardesk.domain.importing import RecordError
 from scholardesk.domain.paper_ids import normalise_doi, parse_arxiv_id
 from scholardesk.domain.papers import PaperRecord
 from scholardesk.domain.text_clean import clean_text, fix_url
+from scholardesk.sources.http import BodyTruncated, read_bounded_body, redact_url
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +66,8 @@ class ArxivClientSettings:
     delay_s: float = 3.0
     retries: int = 3
     page_size: int = 100
+    deadline_s: float = 120.0  # total seconds for one page, headers and body (as sources/http)
+    max_body_bytes: int = 20_000_000
 
     @property
     def user_agent(self) -> str:
@@ -70,12 +76,16 @@ class ArxivClientSettings:
 
 
 class _OurSession(requests.Session):
-    """A session whose User-Agent and timeout the ``arxiv`` package cannot override."""
+    """A session whose User-Agent and timeout the ``arxiv`` package cannot override, and
+    whose answers are read like every other client's (``sources.http.read_bounded_body``):
+    under a total deadline and a size cap, a short body refused."""
 
     def __init__(self, settings: ArxivClientSettings) -> None:
         super().__init__()
         self._user_agent = settings.user_agent
         self._timeout = settings.timeout_s
+        self._deadline_s = settings.deadline_s
+        self._max_body_bytes = settings.max_body_bytes
         self.headers["User-Agent"] = self._user_agent
         if settings.proxy:
             self.proxies = {"http": settings.proxy, "https": settings.proxy}
@@ -89,8 +99,27 @@ class _OurSession(requests.Session):
         }
         headers["User-Agent"] = self._user_agent
         kwargs["headers"] = headers
-        kwargs.setdefault("timeout", self._timeout)
-        return super().request(method, url, *args, **kwargs)
+        kwargs.setdefault("timeout", (self._timeout, max(0.05, min(self._timeout,
+                                                                   self._deadline_s))))
+        kwargs["stream"] = True
+        started = time.monotonic()
+        resp = super().request(method, url, *args, **kwargs)
+        try:
+            body = read_bounded_body(resp, resp.url or str(url), started=started,
+                                     deadline_s=self._deadline_s,
+                                     max_body_bytes=self._max_body_bytes)
+        except BodyTruncated as exc:
+            raise NetworkError(
+                f"arXiv's answer was cut off ({exc}; {redact_url(resp.url or str(url))}).",
+                "Try again later.",
+            ) from exc
+        except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError) as exc:
+            # a connection broken mid-body: the package retries a ConnectionError
+            raise requests.ConnectionError(f"{type(exc).__name__}: {exc}") from exc
+        finally:
+            resp.close()
+        resp._content = body  # what .content returns; the package reads nothing else
+        return resp
 
 
 class _NotAFeed(Exception):

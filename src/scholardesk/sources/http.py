@@ -193,8 +193,61 @@ _PERMANENT: tuple[type[BaseException], ...] = (
 )
 
 
-class _Truncated(Exception):
+class BodyTruncated(Exception):
     """The body ended before its Content-Length (retried like a broken connection)."""
+
+
+def read_bounded_body(
+    resp: requests.Response,
+    url: str,
+    *,
+    started: float,
+    deadline_s: float,
+    max_body_bytes: int,
+    check: Callable[[], None] = lambda: None,
+) -> bytes:
+    """The body of a ``stream=True`` response, read under a total deadline (counted from
+    ``started``) and a size cap: a body announced or grown past the cap and one still arriving
+    at the deadline raise AnswerError before more is read; one shorter than its Content-Length
+    raises BodyTruncated. Every client that reads from the network goes through this."""
+    announced = _content_length(resp.headers)
+    if announced is not None and announced > max_body_bytes:
+        raise _too_big(url, max_body_bytes, announced)
+    body = bytearray()
+    raw: Any = resp.raw
+    while True:
+        if time.monotonic() - started > deadline_s:
+            raise _too_slow(url, deadline_s, len(body))
+        check()
+        chunk = raw.read1(CHUNK, decode_content=True)
+        if not chunk:
+            break
+        body += chunk
+        if len(body) > max_body_bytes:
+            raise _too_big(url, max_body_bytes, None)
+    if time.monotonic() - started > deadline_s:
+        raise _too_slow(url, deadline_s, len(body))
+    encoded = resp.headers.get("Content-Encoding", "identity").lower() not in ("", "identity")
+    if announced is not None and not encoded and len(body) < announced:
+        raise BodyTruncated(f"{len(body)} of {announced} bytes")
+    return bytes(body)
+
+
+def _too_big(url: str, cap: int, size: int | None) -> AnswerError:
+    said = f" ({size / 1e6:.1f} MB)" if size is not None else ""
+    return AnswerError(
+        f"{redact_url(url)} answered more than the {cap / 1e6:.0f} MB ScholarDesk accepts"
+        f"{said}; nothing of it was kept.",
+        "Check the address; the size limit is the max_body_mb setting.",
+    )
+
+
+def _too_slow(url: str, deadline_s: float, got: int) -> AnswerError:
+    return AnswerError(
+        f"{redact_url(url)} did not finish its answer within {deadline_s:g} s "
+        f"({got:,} bytes received); nothing of it was kept.",
+        "Try again later; the time limit is the request_deadline_s setting.",
+    )
 
 
 class PoliteClient:
@@ -303,11 +356,11 @@ class PoliteClient:
                     f"{self._where(exc, shown)}: {_describe(exc)}.",
                     "Check the address (and the proxy in Settings), or try again later.",
                 ) from exc
-            except (_Truncated, *_TRANSIENT) as exc:
+            except (BodyTruncated, *_TRANSIENT) as exc:
                 where = self._where(exc, shown)
                 if attempt >= self.policy.max_retries:
                     what = "the answer was shorter than announced" if isinstance(
-                        exc, _Truncated) else _describe(exc)
+                        exc, BodyTruncated) else _describe(exc)
                     raise NetworkError(
                         f"{host} did not answer after {attempt + 1} tries ({what}; {where}).",
                         "Check the network or the proxy in Settings, or try again later.",
@@ -382,46 +435,13 @@ class PoliteClient:
             status = resp.status_code
             if status >= 400 and status != 404:
                 return status, final, resp_headers, b""
-            announced = _content_length(resp_headers)
-            if announced is not None and announced > policy.max_body_bytes:
-                raise self._too_big(final, announced)
-            body = bytearray()
-            raw: Any = resp.raw
-            while True:
-                if time.monotonic() - started > policy.deadline_s:
-                    raise self._too_slow(final, len(body))
-                progress.check()
-                chunk = raw.read1(CHUNK, decode_content=True)
-                if not chunk:
-                    break
-                body += chunk
-                if len(body) > policy.max_body_bytes:
-                    raise self._too_big(final, None)
-            if time.monotonic() - started > policy.deadline_s:
-                raise self._too_slow(final, len(body))
-            encoded = resp_headers.get("Content-Encoding", "identity").lower() not in (
-                "", "identity")
-            if announced is not None and not encoded and len(body) < announced:
-                raise _Truncated(f"{len(body)} of {announced} bytes")
-            return status, final, resp_headers, bytes(body)
+            body = read_bounded_body(
+                resp, final, started=started, deadline_s=policy.deadline_s,
+                max_body_bytes=policy.max_body_bytes, check=progress.check,
+            )
+            return status, final, resp_headers, body
         finally:
             resp.close()
-
-    def _too_big(self, url: str, size: int | None) -> AnswerError:
-        cap = self.policy.max_body_bytes
-        said = f" ({size / 1e6:.1f} MB)" if size is not None else ""
-        return AnswerError(
-            f"{redact_url(url)} answered more than the {cap / 1e6:.0f} MB ScholarDesk accepts"
-            f"{said}; nothing of it was kept.",
-            "Check the address; the size limit is the max_body_mb setting.",
-        )
-
-    def _too_slow(self, url: str, got: int) -> AnswerError:
-        return AnswerError(
-            f"{redact_url(url)} did not finish its answer within {self.policy.deadline_s:g} s "
-            f"({got:,} bytes received); nothing of it was kept.",
-            "Try again later; the time limit is the request_deadline_s setting.",
-        )
 
     @staticmethod
     def _where(exc: BaseException, shown: str) -> str:
