@@ -10,7 +10,7 @@
   Noto CJK), and layout detection (PP-PicoDet) of one rendered page: end-to-end time through
   ``ModelRunner.run``; and in the same run, for every model call the pipeline makes (det, each
   rec batch, layout), ``ModelRunner.run`` against a bare ``InferenceSession.run`` on the same
-  session and feeds, back to back (medians; overhead target ≤ 5 %).
+  session and feeds, back to back (fastest of each; overhead target ≤ 5 %).
 """
 
 from __future__ import annotations
@@ -226,8 +226,10 @@ def _call_overhead(runner: object, calls: list[object], rounds: int) -> tuple[fl
                 t0 = clock()
                 fn(feeds)
                 times.append(clock() - t0)
-        ours_total += statistics.median(ours)
-        bare_total += statistics.median(bare)
+        # The fastest of each: on a shared machine the medians of 100-ms calls move by several
+        # per cent with other processes' load, the minima much less (the runner adds ~1 µs).
+        ours_total += min(ours)
+        bare_total += min(bare)
     return ours_total, bare_total
 
 
@@ -285,16 +287,16 @@ def _ocr_and_layout(rounds: int = 3) -> list[dict[str, object]]:
                       f"({read_back} lines read; median of {rounds})",
          "value": ocr_s, "unit": "s", "target": "< 1.5 s"},
         {"benchmark": f"runner overhead vs bare session.run, PP-OCRv4 det ({det_bare * 1000:.0f} ms "
-                      "bare, interleaved)", "value": pct(det_ours, det_bare), "unit": "%",
+                      "bare, fastest of 6 pairs)", "value": pct(det_ours, det_bare), "unit": "%",
          "target": "≤ 5 %"},
         {"benchmark": f"runner overhead vs bare session.run, PP-OCRv4 rec, {len(rec_calls)} batches "
-                      f"({rec_bare * 1000:.0f} ms bare, interleaved)",
+                      f"({rec_bare * 1000:.0f} ms bare, fastest of 4 pairs)",
          "value": pct(rec_ours, rec_bare), "unit": "%", "target": "≤ 5 %"},
         {"benchmark": f"layout detection of one rendered page, PP-PicoDet ({len(found)} regions; "  # type: ignore[arg-type]
                       "median of 5)",
          "value": lay_s, "unit": "s", "target": "< 0.5 s"},
         {"benchmark": f"runner overhead vs bare session.run, PP-PicoDet ({lay_bare * 1000:.0f} ms "
-                      "bare, interleaved)", "value": pct(lay_ours, lay_bare), "unit": "%",
+                      "bare, fastest of 10 pairs)", "value": pct(lay_ours, lay_bare), "unit": "%",
          "target": "≤ 5 %"},
     ]
 

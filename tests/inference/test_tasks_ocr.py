@@ -136,3 +136,30 @@ def test_the_orientation_classifier_turns_an_upside_down_line(
     assert char_error_rate(LINES[0], read.text) <= 0.1, read.text
     # An upright line is left as it is.
     assert ocr.upright(_runner(cls), "x", upright_crops)[1] == [False]
+
+
+# Lines of small type whose detector box hugs the glyphs: read without a margin around the
+# crop, the recogniser ran these words together ("9.Future work: GPU", "DeepResidual
+# LearningforImageRecognition", "ResultsontheMMLU and GSM8Kbenchmarks").
+SPACED = [("9. Future work: GPU and TensorRT numbers", 20),
+          ("Deep Residual Learning for Image Recognition", 24),
+          ("Results on the MMLU and GSM8K benchmarks", 24)]
+
+
+@needs_font
+@pytest.mark.parametrize(("text", "size"), SPACED)
+def test_spaces_between_english_words_are_kept(models: tuple[Any, Any], text: str, size: int) -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    det, rec = models
+    image = Image.new("RGB", (1200, 120), "white")
+    ImageDraw.Draw(image).text((20, 30), text, fill="black",
+                               font=ImageFont.truetype(str(CJK_FONT), size))
+    bgr = ocr.to_bgr(np.asarray(image))
+    boxes = ocr.detect(_runner(det), "x", bgr)
+    assert len(boxes) == 1
+    got = ocr.recognise(_runner(rec), "x", [ocr.crop(bgr, boxes[0])], _classes(rec))[0].text
+    assert got.strip() == text
+    # Without the margin (the old crop), the same line loses spaces: the margin is the fix.
+    tight = ocr.recognise(_runner(rec), "x", [ocr.crop(bgr, boxes[0], margin=0.0)], _classes(rec))
+    assert tight[0].text.replace(" ", "") == text.replace(" ", "") != tight[0].text.strip()
