@@ -44,7 +44,27 @@ def run_migrations_online() -> None:
         _run(connection)
 
 
+def _wide_version_table(connection) -> None:  # type: ignore[no-untyped-def]
+    """Our revision ids run past Alembic's VARCHAR(32), which PostgreSQL enforces (SQLite does
+    not): create the version table with room for them before Alembic would."""
+    if connection.dialect.name == "sqlite":
+        return
+    from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, String, Table
+
+    table = Table(
+        "alembic_version", MetaData(),
+        Column("version_num", String(255), nullable=False),
+        PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
+    )
+    table.create(connection, checkfirst=True)
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(
+            "ALTER TABLE alembic_version ALTER COLUMN version_num TYPE VARCHAR(255)"
+        )
+
+
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    _wide_version_table(connection)
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -4,6 +4,10 @@
   (env SCHOLARDESK_FIXTURES, default ../shared/fixtures). Skips with a reason when the folder is
   absent, fails instead when SCHOLARDESK_REQUIRE_FIXTURES=1 (CI).
 - ``db``: a fresh SQLite library migrated by Alembic (a migrated template copied per test).
+  With ``SCHOLARDESK_TEST_DATABASE_URL=postgresql+psycopg://…`` (a server's admin URL, e.g. from
+  tools/postgres_for_tests.sh) a fresh PostgreSQL database instead (``CREATE DATABASE … TEMPLATE``
+  of one migrated once per session, dropped after the test). ``@pytest.mark.sqlite_only`` tests
+  (PRAGMAs, file copies, WAL) are skipped there.
 - ``services``: the services of that library in a temporary data folder.
 - ``local_server``: a local HTTP server whose responses a test scripts (faults included).
 """
@@ -77,6 +81,74 @@ def _garbage_collected_on_the_main_thread() -> Iterator[None]:
 _tests_since_full_collection = 0
 
 
+TEST_DATABASE_URL = os.environ.get("SCHOLARDESK_TEST_DATABASE_URL", "")
+ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): SQLite by nature (PRAGMAs, files, WAL); skipped on PostgreSQL"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not ON_POSTGRES:
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            reason = marker.args[0] if marker.args else marker.kwargs.get("reason", "SQLite only")
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
+
+
+class _PostgresDatabases:
+    """Fresh databases on the test server: one migrated template, copied per test."""
+
+    def __init__(self, admin_url: str) -> None:
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        self.admin_url = make_url(admin_url)
+        self.admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        self.prefix = f"sd_test_{os.getpid()}"
+        self.template = f"{self.prefix}_tmpl"
+        self.count = 0
+        self._execute(f'DROP DATABASE IF EXISTS "{self.template}"')
+        self._execute(f'CREATE DATABASE "{self.template}"')
+        database = Database(self.url_of(self.template))
+        migrate.upgrade(database)
+        database.dispose()
+
+    def url_of(self, name: str) -> str:
+        return self.admin_url.set(database=name).render_as_string(hide_password=False)
+
+    def _execute(self, sql: str) -> None:
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(sql)
+
+    def create(self) -> str:
+        self.count += 1
+        name = f"{self.prefix}_{self.count}"
+        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        return name
+
+    def drop(self, name: str) -> None:
+        self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def close(self) -> None:
+        self.drop(self.template)
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_databases() -> Iterator[_PostgresDatabases]:
+    if not ON_POSTGRES:
+        pytest.skip("no PostgreSQL server (set SCHOLARDESK_TEST_DATABASE_URL)")
+    databases = _PostgresDatabases(TEST_DATABASE_URL)
+    yield databases
+    databases.close()
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "library.sqlite"
@@ -96,7 +168,16 @@ def home(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def db(home: Path, migrated_template: Path) -> Iterator[Database]:
+def db(home: Path, request: pytest.FixtureRequest) -> Iterator[Database]:
+    if ON_POSTGRES:
+        databases: _PostgresDatabases = request.getfixturevalue("postgres_databases")
+        name = databases.create()
+        database = Database(databases.url_of(name))
+        yield database
+        database.dispose()
+        databases.drop(name)
+        return
+    migrated_template: Path = request.getfixturevalue("migrated_template")
     target = home / "library.sqlite"
     shutil.copyfile(migrated_template, target)
     database = Database(f"sqlite:///{target}")

@@ -14,6 +14,7 @@ from scholardesk.store.library_repo import LibraryMetaRepository
 from scholardesk.store.papers_repo import PapersRepository
 
 
+@pytest.mark.sqlite_only("PRAGMAs")
 def test_sqlite_runs_with_wal_and_foreign_keys(db: Database) -> None:
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -21,6 +22,7 @@ def test_sqlite_runs_with_wal_and_foreign_keys(db: Database) -> None:
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
 
 
+@pytest.mark.sqlite_only("WAL")
 def test_the_write_ahead_log_is_cut_back_after_a_checkpoint(db: Database) -> None:
     # A large import's FTS merges leave a -wal file of gigabytes otherwise (issue #16).
     with db.engine.connect() as conn:
@@ -48,6 +50,7 @@ def _record(n: int) -> PaperRecord:
     )
 
 
+@pytest.mark.sqlite_only("SQLite triggers and PRAGMA table_info")
 def test_inserted_papers_get_the_ids_sqlite_gave_them_when_other_rows_come_between(
     db: Database,
 ) -> None:
@@ -92,6 +95,7 @@ def _limit_pages(db: Database, extra_pages: int) -> None:
     event.listen(db.engine, "connect", limit)
 
 
+@pytest.mark.sqlite_only("a full disk simulated with PRAGMA max_page_count")
 def test_a_full_disk_is_one_clear_line_without_sql_or_parameters(db: Database) -> None:
     _limit_pages(db, 2)
     with pytest.raises(DiskFullError) as caught:
@@ -104,6 +108,7 @@ def test_a_full_disk_is_one_clear_line_without_sql_or_parameters(db: Database) -
         assert PapersRepository(session).count() == 0
 
 
+@pytest.mark.sqlite_only("a full disk simulated with PRAGMA max_page_count")
 def test_a_full_disk_at_commit_is_translated_too(db: Database) -> None:
     _limit_pages(db, 0)
     with pytest.raises(DiskFullError, match="the disk is full"):
@@ -123,6 +128,7 @@ def test_database_errors_never_carry_the_sql_parameters(db: Database) -> None:
     assert "parameters hidden" in str(caught.value)
 
 
+@pytest.mark.sqlite_only("SQLite's BEGIN IMMEDIATE file lock")
 def test_a_write_transaction_holds_the_lock_from_its_start(db: Database) -> None:
     """BEGIN IMMEDIATE: while one unit of work runs, even before it has written anything,
     another connection cannot start writing (so what it read stays true until it writes)."""

@@ -89,6 +89,7 @@ def test_a_corrupt_library_is_reported(tmp_path: Path) -> None:
     db.dispose()
 
 
+@pytest.mark.sqlite_only("copies the SQLite file")
 def test_backup_copies_a_consistent_database(db: Database, tmp_path: Path) -> None:
     with db.engine.begin() as conn:
         conn.exec_driver_sql("INSERT INTO library_meta(key, value) VALUES ('k', 'v')")

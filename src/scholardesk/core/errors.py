@@ -83,3 +83,8 @@ def from_os_error(exc: OSError) -> ScholarDeskError:
             "Check the folder's permissions, or choose another location.",
         )
     return ScholarDeskError(f"cannot use {where}: {reason}" if where else reason)
+
+
+class LibraryServerError(LibraryError):
+    """A library on a database server (PostgreSQL) cannot be reached, refuses this user, or
+    does not let this role do what it asked."""

@@ -159,7 +159,9 @@ class Database:
     # -- engine ---------------------------------------------------------------------------------
     def _make_engine(self) -> Engine:
         if not self.url.startswith("sqlite"):
-            return create_engine(self.url, pool_pre_ping=True, hide_parameters=True)
+            engine = create_engine(self.url, pool_pre_ping=True, hide_parameters=True)
+            event.listen(engine, "handle_error", self._translate_server_error)
+            return engine
         if self.read_only and self.sqlite_file is not None:
             engine = create_engine(
                 self.url, creator=self._connect_read_only, hide_parameters=True
@@ -238,6 +240,17 @@ class Database:
         if _is_busy(exc):
             return self._busy_error()
         return library_error(exc, self.sqlite_file, self.url)
+
+    def _translate_server_error(self, context: ExceptionContext) -> None:
+        from scholardesk.store import pg_errors
+
+        original = context.original_exception
+        pg_errors.strip_row_values(original)
+        if context.sqlalchemy_exception is not None:  # its text was made from the original's
+            pg_errors.strip_row_values(context.sqlalchemy_exception)
+        translated = pg_errors.server_error(original, self.url)
+        if translated is not None:
+            raise translated from original
 
     def _translate_error(self, context: ExceptionContext) -> None:
         translated = self._library_error(context.original_exception)

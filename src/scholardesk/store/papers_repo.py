@@ -547,12 +547,10 @@ class PapersRepository:
     def _term_condition(self, term: Term) -> ColumnElement[bool]:
         """Papers where ``term`` occurs: a substring of the title or notes (trigram, 3+
         characters), or the words of any field / the prefixed field (word index)."""
-        if not self.sqlite:
-            pattern = f"%{_like_escape(term.text)}%"
-            fields = {"authors": (P.authors_text,), "title": (P.title,), "venue": (P.venue,),
-                      "abstract": (P.abstract,), "categories": (P.categories,)}.get(
-                term.field, (P.title, P.notes, P.authors_text, P.venue, P.abstract))
-            return or_(*(c.ilike(pattern, escape="\\") for c in fields))
+        if not self.sqlite:  # PostgreSQL: pg_trgm indexes (migration 0002p)
+            from scholardesk.store import papers_search_pg
+
+            return papers_search_pg.term_condition(term)
         parts: list[ColumnElement[bool]] = []
         trigram = self._trigram_match(term)
         if trigram:
@@ -655,7 +653,7 @@ class PapersRepository:
         (early stop: a common word costs what a rare one does); the other filters and the
         sort apply to those, and the window is the whole (capped) result."""
         terms = parse_query(flt.query) if flt.query.strip() else []
-        if not terms or not self.sqlite:
+        if not terms:
             return self.ids(flt, sort, descending, limit, offset), self.count_matching(flt), False
         matched = self._matches(terms, self.TABLE_CAP + 1, rank=False)
         more = len(matched) > self.TABLE_CAP
@@ -680,11 +678,13 @@ class PapersRepository:
         terms = parse_query(query)
         if not terms:
             return []
-        if not self.sqlite:
-            return self.ids(PaperFilter(query=query), sort="added", limit=limit)
         return self._matches(terms, limit, rank=True)
 
     def _matches(self, terms: list[Term], limit: int, rank: bool) -> list[int]:
+        if not self.sqlite:  # PostgreSQL: pg_trgm indexes (migration 0002p)
+            from scholardesk.store import papers_search_pg
+
+            return papers_search_pg.matches(self.session, terms, limit, rank, self.RANK_CAP)
         conn = self.session.connection()
         found: list[int] = []
         seen: set[int] = set()
