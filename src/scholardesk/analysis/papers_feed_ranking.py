@@ -48,6 +48,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sklearn.linear_model import LogisticRegression
 
+from scholardesk.core.i18n import tr, trn
 from scholardesk.domain.papers_feed import FeedDoc, FeedRules, apply_rules
 
 logger = logging.getLogger(__name__)
@@ -288,12 +289,14 @@ def _keyword_models(x: sp.csr_matrix, library: Sequence[LabelledDoc]) -> list[_M
 # --- ranking -----------------------------------------------------------------------------
 
 def _reason(model: _Model, terms: list[str]) -> str:
-    what = f"your tag {model.tag}" if model.tag else "your library"
-    return f"like {what}: {', '.join(terms)}" if terms else f"like {what}"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    # translated here: the reasons are shown as they are, in the CLI and the window alike
+    if model.tag:
+        if terms:
+            return tr("like your tag {tag}: {terms}", tag=model.tag, terms=", ".join(terms))
+        return tr("like your tag {tag}", tag=model.tag)
+    if terms:
+        return tr("like your library: {terms}", terms=", ".join(terms))
+    return tr("like your library")
 
 
 _NO_RULES = FeedRules()
@@ -403,14 +406,17 @@ def _top_from_contrib(scaled: sp.csr_matrix, names: Sequence[str]) -> list[list[
 def _note(library: Sequence[LabelledDoc], models: Sequence[_Model], use_model: bool,
           min_positives: int, n_pos: int) -> str:
     n_ni = sum(1 for d in library if not d.positive)
-    feedback = f", {n_ni} marked not interested" if n_ni else ""
+    feedback = trn(", {n} marked not interested", ", {n} marked not interested", n_ni) \
+        if n_ni else ""
     if use_model:
         n_tags = sum(1 for m in models if m.tag is not None)
-        return (f"ranked by {_plural(n_tags, 'tag model')} and one overall model trained on "
-                f"{_plural(n_pos, 'positive')}{feedback}")
+        return (trn("ranked by {n} tag model", "ranked by {n} tag models", n_tags)
+                + trn(" and one overall model trained on {n} positive",
+                      " and one overall model trained on {n} positives", n_pos)
+                + feedback)
     if n_pos == 0:
-        return (f"no tagged, rated or read papers yet ({min_positives} needed to train): "
-                "ranked by your rules only, newest first")
-    return (f"{_plural(n_pos, 'positive')}: too few to train ({min_positives} needed), ranked "
-            f"by keywords from your tagged papers{feedback}")
-
+        return tr("no tagged, rated or read papers yet ({n} needed to train): ranked by your "
+                  "rules only, newest first", n=min_positives)
+    return (trn("{n} positive: too few to train", "{n} positives: too few to train", n_pos)
+            + tr(" ({n} needed), ranked by keywords from your tagged papers", n=min_positives)
+            + feedback)

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from scholardesk.core.i18n import tr
 from scholardesk.domain.paper_ids import parse_arxiv_id
 from scholardesk.domain.text_clean import fold
 
@@ -183,18 +184,18 @@ def apply_rules(docs: Sequence[FeedDoc], rules: FeedRules) -> RuleOutcome:
             muted = (_category_muted(doc.categories[0], rules.mute_categories)
                      if doc.categories and rules.mute_categories else None)
             if muted is not None:
-                dropped[doc.key] = f"muted category {doc.categories[0]}"
+                dropped[doc.key] = tr("muted category {category}", category=doc.categories[0])
                 continue
             excluded = _first_keyword(text, rules.exclude_keywords)
             if excluded is not None:
-                dropped[doc.key] = f"excluded keyword '{excluded}'"
+                dropped[doc.key] = tr("excluded keyword '{keyword}'", keyword=excluded)
                 continue
         reasons = []
         if followed is not None:
-            reasons.append(f"followed author {followed}")
+            reasons.append(tr("followed author {author}", author=followed))
         included = _first_keyword(text, rules.include_keywords)
         if included is not None:
-            reasons.append(f"keyword '{included}'")
+            reasons.append(tr("keyword '{keyword}'", keyword=included))
         if reasons:
             boosted[doc.key] = "; ".join(reasons)
         kept.append(doc)
