@@ -358,7 +358,7 @@ class PapersRepository:
             {"paper_id": pid, "tag": t} for pid, r in zip(ids, records, strict=True) for t in r.tags
         ]
         if tag_rows:
-            self.session.execute(insert(PaperTagModel).prefix_with("OR IGNORE"), tag_rows)
+            self.session.execute(self._insert_ignore(PaperTagModel), tag_rows)
         return ids
 
     _USER_COLUMNS = ("status", "rating", "notes", "is_sample", "added_at", "modified_at")
@@ -464,7 +464,7 @@ class PapersRepository:
             )
             return
         self.session.execute(
-            insert(PaperSourceModel),
+            self._insert_ignore(PaperSourceModel),
             [
                 {"paper_id": p, "source_kind": k, "source_ref": s, "record_ref": r,
                  "imported_at": now}
@@ -472,10 +472,19 @@ class PapersRepository:
             ],
         )
 
+    def _insert_ignore(self, model: Any) -> Any:
+        """INSERT that keeps existing rows (a unique key already there): SQLite's OR IGNORE,
+        PostgreSQL's ON CONFLICT DO NOTHING (safe against a concurrent writer's same row)."""
+        if self.sqlite:
+            return insert(model).prefix_with("OR IGNORE")
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(model).on_conflict_do_nothing()
+
     def add_tags(self, ids: Sequence[int], tags: Iterable[str]) -> None:
         rows = [{"paper_id": pid, "tag": t} for pid in ids for t in tags if t]
         if rows:
-            self.session.execute(insert(PaperTagModel).prefix_with("OR IGNORE"), rows)
+            self.session.execute(self._insert_ignore(PaperTagModel), rows)
             self.adopt(ids)
 
     def remove_tags(self, ids: Sequence[int], tags: Iterable[str]) -> None:
@@ -743,11 +752,11 @@ class PapersRepository:
             add(probe)
 
         words_pass(exact, parts)
+        trigram = [self._trigram_match(t) for t in terms]
+        if len(found) < limit and all(trigram):  # substrings: also prefixes of title words
+            add(newest("papers_fts", " AND ".join(trigram), limit))
         if len(terms) == 1:
             words_pass(completed, None)
-        trigram = [self._trigram_match(t) for t in terms]
-        if len(found) < limit and all(trigram):
-            add(newest("papers_fts", " AND ".join(trigram), limit))
         if len(found) < limit and len(terms) > 1:
             mixed, checked = self._exact_matches(terms, limit)
             add(mixed)
