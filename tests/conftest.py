@@ -187,7 +187,7 @@ def db(home: Path, request: pytest.FixtureRequest) -> Iterator[Database]:
 
 @pytest.fixture
 def services(db: Database, home: Path) -> Iterator[Services]:
-    paths = Paths.resolve(home)
+    paths = Paths.resolve(home, db.url if ON_POSTGRES else None)
     paths.ensure()
     svc = Services(db=db, paths=paths, settings=Settings())
     yield svc

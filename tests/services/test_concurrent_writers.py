@@ -111,6 +111,7 @@ def test_papers_and_reviews_imports_side_by_side_store_everything_once(tmp_path:
     assert elapsed < 60
 
 
+@pytest.mark.sqlite_only("SQLite's write lock and busy timeout")
 def test_a_writer_waits_for_the_lock_beyond_the_busy_timeout(db: Database) -> None:
     """Another connection holds the write lock 4x longer than SQLite's busy timeout: the
     transaction retries with backoff at its start and then commits."""
@@ -135,6 +136,7 @@ def test_a_writer_waits_for_the_lock_beyond_the_busy_timeout(db: Database) -> No
         patient.dispose()
 
 
+@pytest.mark.sqlite_only("SQLite's write lock and busy timeout")
 def test_a_writer_gives_up_with_a_clear_error_when_the_lock_is_never_released(
     db: Database,
 ) -> None:

@@ -22,6 +22,7 @@ def test_opening_a_new_library_creates_and_migrates_it(tmp_path: Path) -> None:
     db.dispose()
 
 
+@pytest.mark.sqlite_only("copies the SQLite file (a server library is backed up with pg_dump)")
 def test_backup_writes_into_the_backups_folder(services: Services) -> None:
     target = services.library.backup()
     assert target.parent == services.paths.backup_dir and target.stat().st_size > 0

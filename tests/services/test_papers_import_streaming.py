@@ -120,6 +120,7 @@ def test_a_gzipped_snapshot_imports_like_the_plain_one(services: Services, tmp_p
     assert report.imported == 9 and len(report.errors) == 3
 
 
+@pytest.mark.sqlite_only("the free space of the SQLite file's folder")
 def test_too_little_free_space_stops_before_the_first_batch(
     services: Services, tmp_path: Path
 ) -> None:
@@ -129,6 +130,7 @@ def test_too_little_free_space_stops_before_the_first_batch(
     assert services.papers.count() == 0
 
 
+@pytest.mark.sqlite_only("the free space of the SQLite file's folder")
 def test_the_free_space_is_checked_against_the_growth_seen_so_far(
     services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

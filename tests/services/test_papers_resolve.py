@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from scholardesk.core.config import Settings
 from scholardesk.domain.papers import PaperRecord
@@ -186,7 +187,7 @@ def test_paperqa_false_positive_of_crossref_rejected_when_others_fail(resolver) 
 def test_a_paper_without_title_is_reported_and_skipped(resolver, services) -> None:  # type: ignore[no-untyped-def]
     pid = resolver.add(ATTENTION)
     with services.db.transaction() as session:
-        session.connection().exec_driver_sql("UPDATE papers SET title = '' WHERE id = ?", (pid,))
+        session.execute(text("UPDATE papers SET title = '' WHERE id = :id"), {"id": pid})
 
     [p] = resolver.service.propose([pid]).proposals
 
