@@ -51,6 +51,7 @@ logger = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 10_000  # SQLite's own wait for a lock, per attempt
 LOCK_WAIT_S = 120.0  # a writer's whole wait for another writer before it gives up
 _WRITE = "scholardesk_write"  # execution option: this connection's transactions write
+SERVER_WRITE_LOCK = 0x5C401A2D  # PostgreSQL advisory lock key: the library's write lock
 
 
 def sqlite_file_of(url: str) -> Path | None:
@@ -161,6 +162,7 @@ class Database:
         if not self.url.startswith("sqlite"):
             engine = create_engine(self.url, pool_pre_ping=True, hide_parameters=True)
             event.listen(engine, "handle_error", self._translate_server_error)
+            event.listen(engine, "begin", self._on_begin_server)
             return engine
         if self.read_only and self.sqlite_file is not None:
             engine = create_engine(
@@ -176,6 +178,19 @@ class Database:
         event.listen(engine, "begin", self._on_begin)
         event.listen(engine, "handle_error", self._translate_error)
         return engine
+
+    def _on_begin_server(self, conn: Connection) -> None:
+        """PostgreSQL: a write transaction first takes the library's write lock (an advisory
+        lock held until it commits or rolls back), as BEGIN IMMEDIATE does on SQLite: what it
+        reads (existing ids, dedupe keys) stays true until it writes, so ten members importing
+        the same papers at once store each paper once. Readers never wait for it. A writer
+        waits ``lock_wait_s`` at most (``lock_timeout``), then ``LibraryBusyError``."""
+        if not conn.get_execution_options().get(_WRITE) or conn.dialect.name != "postgresql":
+            return
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        raw.execute(f"SET LOCAL lock_timeout = {int(self.lock_wait_s * 1000)}")
+        raw.execute(f"SELECT pg_advisory_xact_lock({SERVER_WRITE_LOCK})")
 
     def _connect_read_only(self) -> sqlite3.Connection:
         assert self.sqlite_file is not None
