@@ -1,7 +1,8 @@
 """Papers search on PostgreSQL (issue #18): pg_trgm GIN indexes, as FTS5 is on SQLite.
 
 On PostgreSQL only (SQLite has its FTS5 indexes of 0002/0002s): the ``pg_trgm`` extension and
-one GIN trigram index per searched column (title, notes, authors, venue, abstract). They answer
+one GIN trigram index per searched column (title, notes, authors, venue, abstract,
+categories). They answer
 the substring (``ILIKE '%…%'``) and word (``~*`` with word boundaries) conditions of
 ``store/papers_search_pg.py`` without a scan of the table, Chinese included (a trigram is three
 characters of any script). On SQLite this revision does nothing.
@@ -29,6 +30,7 @@ TRIGRAM_INDEXES = {
     "ix_papers_trgm_authors": "authors_text",
     "ix_papers_trgm_venue": "venue",
     "ix_papers_trgm_abstract": "abstract",
+    "ix_papers_trgm_categories": "categories",  # cat: and words in any field include them
 }
 
 

@@ -10,6 +10,8 @@ hide it).
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy.engine import make_url
 
 from scholardesk.core.errors import LibraryBusyError, LibraryServerError
@@ -57,13 +59,13 @@ def server_error(exc: BaseException, url: str) -> Exception | None:
             f"the database server asks role {role} for a password: {where}",
             "Put the password in ~/.pgpass (or in the library URL), " + _LOCAL_HINT + ".",
         )
-    if code == "3D000":
+    if code == "3D000" or re.search(r'database ".*" does not exist', text):
         return LibraryServerError(
             f"the database {parsed.database} does not exist on the server: {where}",
             "Check its name, or ask the administrator to create it "
             f"(createdb -O {role} {parsed.database}), {_LOCAL_HINT}.",
         )
-    if code in ("28000",) or ("role" in text and "does not exist" in text):
+    if code == "28000" or re.search(r'role ".*" does not exist', text):
         return LibraryServerError(
             f"the database server does not let role {role} in: {where}",
             "Check the user name in the library URL, or ask the administrator to create the "

@@ -1,0 +1,100 @@
+"""A shared library's server refusing us says what to fix (issue #18), tried against the real
+local PostgreSQL server: a wrong password, an unreachable server, a missing database, a
+library of a newer schema, a role without rights."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from scholardesk.core.errors import LibraryServerError, NewerLibraryError, ScholarDeskError
+from scholardesk.services.papers import PapersService
+from scholardesk.store import migrate
+from scholardesk.store.db import Database
+
+
+@pytest.fixture
+def library(postgres_databases) -> Iterator[tuple[object, str]]:  # type: ignore[no-untyped-def]
+    name = postgres_databases.create()
+    yield postgres_databases, name
+    postgres_databases.drop(name)
+
+
+@pytest.fixture
+def member(library) -> Iterator[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """A login role with a password and no rights in the library; (role, url without password)."""
+    databases, name = library
+    role = f"sd_member_{uuid.uuid4().hex[:8]}"
+    databases._execute(f"CREATE ROLE {role} LOGIN PASSWORD 'right-password'")
+    url = make_url(databases.url_of(name)).set(username=role, password=None)
+    yield role, url.render_as_string(hide_password=False)
+    databases._execute(f'REVOKE ALL ON DATABASE "{name}" FROM {role}')
+    databases.drop(name)
+    databases._execute(f"DROP ROLE IF EXISTS {role}")
+
+
+def _open(url: str, tmp_path: Path) -> Database:
+    db = Database(url)
+    try:
+        migrate.prepare_library(db, None, tmp_path / "backups")
+    finally:
+        db.dispose()
+    return db
+
+
+def _with_password(url: str, password: str) -> str:
+    return make_url(url).set(password=password).render_as_string(hide_password=False)
+
+
+def test_a_wrong_password_names_the_role_and_where_to_correct_it(member, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    role, url = member
+    with pytest.raises(LibraryServerError) as caught:
+        _open(_with_password(url, "wrong-password"), tmp_path)
+    message = str(caught.value)
+    assert f"refused the password of role {role}" in message
+    assert "wrong-password" not in message + caught.value.hint
+    assert "--db" in caught.value.hint and "local library" in caught.value.hint
+
+
+def test_an_unreachable_server_says_so_and_offers_a_local_library(tmp_path: Path) -> None:
+    url = f"postgresql+psycopg://someone@/library?host={tmp_path / 'no-server-here'}"
+    with pytest.raises(LibraryServerError, match="cannot reach the database server") as caught:
+        _open(url, tmp_path)
+    assert "running" in caught.value.hint and "local library" in caught.value.hint
+
+
+def test_a_database_that_does_not_exist_says_how_to_create_it(postgres_databases, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    url = postgres_databases.url_of("sd_no_such_library")
+    with pytest.raises(LibraryServerError, match="does not exist") as caught:
+        _open(url, tmp_path)
+    assert "createdb" in caught.value.hint
+
+
+def test_a_library_of_a_newer_schema_is_refused_untouched(library, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    databases, name = library
+    engine = create_engine(databases.url_of(name))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099_from_the_future' "
+                          "WHERE version_num = '0007_models'"))
+    with pytest.raises(NewerLibraryError, match="newer ScholarDesk"):
+        _open(databases.url_of(name), tmp_path)
+    with engine.connect() as conn:  # untouched: still the future revision, nothing upgraded
+        versions = {r[0] for r in conn.execute(text("SELECT version_num FROM alembic_version"))}
+    engine.dispose()
+    assert "0099_from_the_future" in versions
+
+
+def test_a_role_without_rights_is_told_to_ask_for_them(member, library, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    role, url = member
+    db = Database(_with_password(url, "right-password"))
+    with pytest.raises(LibraryServerError) as caught:
+        PapersService(db).count()
+    db.dispose()
+    assert f"role {role} may not do this" in str(caught.value)
+    assert "grant" in caught.value.hint.lower()
+    assert isinstance(caught.value, ScholarDeskError)
