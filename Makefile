@@ -6,7 +6,7 @@ PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run install test bench bench-scale bench-startup lint screenshots clean
+.PHONY: run install test test-postgres bench bench-scale bench-startup lint screenshots clean
 
 # pip without --quiet: it says what it downloads and installs, with a bar for large downloads.
 PIP_SHOW := --progress-bar on --no-input --disable-pip-version-check
@@ -44,6 +44,14 @@ install: $(STAMP)
 
 test: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+# The store, services and CLI tests on PostgreSQL: a private socket-only server
+# (tools/postgres_for_tests.sh installs the Debian package when it is absent), one fresh database
+# per test; SQLite-only tests are skipped with their reason.
+PG_TESTS ?= tests/store tests/services tests/cli
+test-postgres: $(TEST_STAMP)
+	SCHOLARDESK_TEST_DATABASE_URL=$$(tools/postgres_for_tests.sh start) \
+	  QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PG_TESTS)
 
 bench: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/run.py
