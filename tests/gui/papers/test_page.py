@@ -208,3 +208,38 @@ def test_context_menu_offers_open_and_copy_citation(
         if action.menu():
             entries.extend(a.text() for a in action.menu().actions())
     assert {"Open in browser", "Copy citation", "GB/T 7714", "APA", "IEEE", "BibTeX"} <= set(entries)
+
+
+def test_importing_the_arxiv_snapshot_asks_which_categories_to_keep(
+    services: Services, qtbot: Any, runner: TaskRunner
+) -> None:
+    page = make_page(services, qtbot, runner)
+    asked: list[bool] = []
+
+    def ask() -> str:
+        asked.append(True)
+        return "cs.*"
+
+    page.ask_categories = ask
+    before = page.loaded_count
+    sample = DATA / "arxiv-metadata-oai-snapshot-sample.json"
+    page.import_files([str(sample)])
+    wait_loaded(page, runner, qtbot, before)
+    report = page.last_report
+    assert asked and report is not None and report.imported > 0
+    stored = [services.papers.get(i) for i in services.papers.list_ids()]
+    assert stored and all(any(c.startswith("cs.") for c in p.categories) for p in stored)
+
+
+def test_a_bibtex_import_asks_nothing_and_a_cancelled_question_imports_nothing(
+    services: Services, qtbot: Any, runner: TaskRunner
+) -> None:
+    page = make_page(services, qtbot, runner)
+    page.ask_categories = lambda: pytest.fail("a .bib file is not a snapshot")
+    before = page.loaded_count
+    page.import_files([str(DATA / "malformed.bib")])
+    wait_loaded(page, runner, qtbot, before)
+    page.ask_categories = lambda: None  # the user pressed Cancel
+    page.import_files([str(DATA / "arxiv-metadata-oai-snapshot-sample.json")])
+    runner.wait_idle()
+    assert services.papers.count() == 2

@@ -62,6 +62,12 @@ VENUE_MIN_CONFIDENCE = 0.85  # as the Rank column (VenuesService.rank_labels)
 ANY_YEAR = 0
 
 
+def _may_be_snapshot(path: Path) -> bool:
+    """A file that may be the arXiv metadata snapshot (JSON lines, often compressed)."""
+    name = path.name.lower()
+    return name.endswith((".jsonl", ".gz", ".zip")) or name.startswith("arxiv-metadata")
+
+
 def ids_by_rank(papers: object, venues: object, ids: list[int], worst_first: bool) -> list[int]:
     """Worker thread: ids ordered by the rank of their venue (RankLabel.sort_key: CCF, CAS
     zone, JCR quartile, IF), papers without a ranked venue last. SQL cannot sort by it, so
@@ -653,14 +659,33 @@ class PapersPage(Page):
         if not paths:
             paths, _ = QFileDialog.getOpenFileNames(
                 self, tr("Import papers"), "",
-                tr("Bibliographies (*.bib *.bibtex *.xml *.atom *.json);;All files (*)"),
+                tr("Bibliographies (*.bib *.bibtex *.xml *.atom *.json);;"
+                   "arXiv metadata snapshot (*.json *.jsonl *.gz *.zip);;All files (*)"),
             )
         if not paths:
             return
         files = [Path(p) for p in paths]
-        Task(lambda p: self.svc.import_files(files, progress=p)).with_progress(
-            tr("Importing papers")
-        ).on_success(lambda r: self._show_report(r, tr("Import papers"))).start()
+        categories = ""
+        if any(_may_be_snapshot(f) for f in files):
+            # the 2.7-million-paper snapshot: most users want a few categories of it
+            asked = self.ask_categories()
+            if asked is None:
+                return
+            categories = asked
+        Task(lambda p: self.svc.import_files(files, progress=p, categories=categories)
+             ).with_progress(tr("Importing papers")
+                             ).on_success(lambda r: self._show_report(r, tr("Import papers"))
+                                          ).start()
+
+    def ask_categories(self) -> str | None:
+        """The arXiv categories to keep from a snapshot ("" keeps all; None: cancelled)."""
+        text, ok = QInputDialog.getText(
+            self, tr("arXiv categories"),
+            tr("Keep only papers of these arXiv categories (e.g. cs.*, stat.ML); "
+               "leave empty to import all:"),
+            text="cs.*",
+        )
+        return text.strip() if ok else None
 
     def _show_report(self, report: ImportReport, title: str) -> None:
         self.last_report = report
