@@ -139,3 +139,25 @@ def test_no_dates_found_is_said_with_the_file_name(qtbot: Any) -> None:
 
     result = ReviewDates(3, "/x/paper.pdf", errors=[RecordError("/x/paper.pdf", "", "why")])
     assert review_dates_text(result) == "No review dates found in paper.pdf.\nwhy"
+
+
+def test_the_tables_menu_offers_the_attachment_actions_in_the_same_state(
+    services: Services, qtbot: Any, real_fixture: Callable[[str], Path], tmp_path: Path
+) -> None:
+    from scholardesk.gui.papers.page import PapersPage
+
+    folder = zotero_folder(real_fixture, tmp_path, "pdf/cermine_test2_hindawi_rrp_2010.pdf")
+    services.papers.import_zotero(folder)
+    page = PapersPage(services)
+    qtbot.addWidget(page)
+    opened: list[QUrl] = []
+    page.detail.opener = opened.append
+    page.detail.show_paper(paper_for(services, "QBXTLG7R"))  # its PDF was never downloaded
+    actions = {a.text(): a for a in page.context_menu([page.detail.paper.id]).actions()}
+    assert not actions["Open PDF"].isEnabled()
+    assert "not on this computer" in actions["Open PDF"].toolTip()
+    actions["Open in Zotero"].trigger()
+    assert opened == [QUrl("zotero://select/library/items/QBXTLG7R")]
+    page.detail.show_paper(Paper(2, "From arXiv", arxiv_id="2101.00001"))
+    actions = {a.text() for a in page.context_menu([2]).actions()}
+    assert not actions & {"Open PDF", "Open in Zotero", "Read review dates"}

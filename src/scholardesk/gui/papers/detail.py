@@ -327,6 +327,10 @@ class PaperDetail(QWidget):
                 "Read the received / revised / accepted dates printed in {file} into the "
                 "review times", file=pdf.name))
 
+    def attachment_buttons(self) -> tuple[QPushButton, ...]:
+        """Open PDF, Open in Zotero, Read review dates (the table's menu offers them too)."""
+        return (self.open_pdf, self.open_zotero, self.review_dates)
+
     def open_attached_pdf(self) -> None:
         if self.pdf_path is not None:
             self.opener(QUrl.fromLocalFile(str(self.pdf_path)))

@@ -540,6 +540,14 @@ class PapersPage(Page):
             for style, action in actions.items():
                 action.triggered.connect(lambda _c=False, style=style: self._copy_citation(style))  # type: ignore[attr-defined]
             menu.addMenu(cite)
+            # the detail pane's attachment buttons (Zotero): same state, same tooltips
+            for button in self.detail.attachment_buttons():
+                if button.isHidden():
+                    continue
+                action = menu.addAction(button.text(), button.click)
+                action.setEnabled(button.isEnabled())
+                action.setToolTip(button.toolTip())
+            menu.setToolTipsVisible(True)
             menu.addSeparator()
         for s in READING_STATUSES:
             menu.addAction(tr("Mark as {status}", status=status_label(s)),
