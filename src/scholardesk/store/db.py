@@ -138,12 +138,16 @@ class Database:
         *,
         busy_timeout_ms: int = BUSY_TIMEOUT_MS,
         lock_wait_s: float = LOCK_WAIT_S,
+        read_only: bool = False,
     ) -> None:
+        """``read_only``: open it for reading only, whatever the permissions (a library
+        another one is copied from: SQLite ``mode=ro``, PostgreSQL read-only transactions)."""
         self.url = url
         self.busy_timeout_ms = busy_timeout_ms
         self.lock_wait_s = lock_wait_s
         self.sqlite_file = sqlite_file_of(url)
-        self.read_only = self.sqlite_file is not None and cannot_write(self.sqlite_file)
+        self.read_only = read_only or (
+            self.sqlite_file is not None and cannot_write(self.sqlite_file))
         if self.read_only and self.sqlite_file is not None and not self.sqlite_file.exists():
             raise LibraryReadOnlyError(
                 f"the library folder is read-only: {self.sqlite_file.parent}",
@@ -160,7 +164,10 @@ class Database:
     # -- engine ---------------------------------------------------------------------------------
     def _make_engine(self) -> Engine:
         if not self.url.startswith("sqlite"):
-            engine = create_engine(self.url, pool_pre_ping=True, hide_parameters=True)
+            options = ({"connect_args": {"options": "-c default_transaction_read_only=on"}}
+                       if self.read_only else {})
+            engine = create_engine(self.url, pool_pre_ping=True, hide_parameters=True,
+                                   **options)
             event.listen(engine, "handle_error", self._translate_server_error)
             event.listen(engine, "begin", self._on_begin_server)
             return engine
