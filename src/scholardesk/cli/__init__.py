@@ -16,6 +16,7 @@ from scholardesk.app import LaunchOptions, run_gui
 from scholardesk.cli import db as db_group
 from scholardesk.cli import experiments as experiments_group
 from scholardesk.cli import gui as gui_group
+from scholardesk.cli import library as library_group
 from scholardesk.cli import models as models_group
 from scholardesk.cli import papers as papers_group
 from scholardesk.cli import reviews as reviews_group
@@ -33,7 +34,7 @@ from scholardesk.core.i18n import set_language
 logger = logging.getLogger(__name__)
 
 GROUPS = [db_group, experiments_group, gui_group, papers_group, submissions_group, models_group,
-          venues_group, reviews_group]
+          venues_group, reviews_group, library_group]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scholardesk.core.errors import InputError
 from scholardesk.core.progress import Progress, no_progress
@@ -59,11 +59,10 @@ from scholardesk.store.papers_repo import PapersRepository
 from scholardesk.store.reviews_repo import ReviewsRepository
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from scholardesk.services.papers import _Incoming
     from scholardesk.store.db import Database
 
+Session = Any  # a store session (SQLAlchemy stays in store/)
 BATCH = 2000  # papers (or review articles) per target transaction
 NOT_COVERED = ("venues", "venue metrics", "experiments", "models", "submissions")
 

@@ -75,7 +75,8 @@ def open_other_library(url: str, read_only: bool) -> Database:
     Nothing is created or upgraded here: a missing file, an empty database or an older schema
     each say which command makes it ready (on a shared server, its owner runs upgrades)."""
     shown = display_url(url)
-    upgrade_hint = f"Run `scholardesk --db {shown} db upgrade` once (on a server: as its owner)."
+    safe_url = make_url(url).render_as_string(hide_password=True)
+    upgrade_hint = f"Run `scholardesk --db {safe_url} db upgrade` once (on a server: as its owner)."
     file = sqlite_file_of(url)
     if file is not None:
         if not file.is_file():

@@ -1,0 +1,83 @@
+"""``scholardesk library push --to URL | pull --from URL``: a personal library and a shared one."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from scholardesk.cli.common import EXIT_FAILED, EXIT_OK, CliContext, add_json_flag, print_json
+from scholardesk.core.i18n import tr
+
+if TYPE_CHECKING:
+    from scholardesk.services.library_sync import SyncReport
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    group = sub.add_parser(
+        "library", help="copy this library into another one (e.g. a shared lab library) and back",
+        description="Push this library into another one, or pull another one into this one, "
+                    "without duplicates (the papers' dedupe rules). Covered: papers with their "
+                    "tags, provenance, status, rating and notes; review-time articles.",
+    )
+    cmds = group.add_subparsers(dest="library_command", metavar="ACTION", required=True)
+
+    push = cmds.add_parser("push", help="copy everything of this library into another one")
+    push.add_argument("--to", required=True, metavar="URL",
+                      help="the other library: a database URL or a library.sqlite file")
+    _common(push)
+    push.set_defaults(handler=_push)
+
+    pull = cmds.add_parser("pull", help="copy everything of another library into this one")
+    pull.add_argument("--from", dest="source", required=True, metavar="URL",
+                      help="the other library: a database URL or a library.sqlite file")
+    _common(pull)
+    pull.set_defaults(handler=_pull)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dry-run", action="store_true",
+                        help="report what would be copied, change nothing")
+    add_json_flag(parser)
+
+
+def _push(ctx: CliContext, args: argparse.Namespace) -> int:
+    from scholardesk.services.library_sync import LibrarySyncService
+
+    with ctx.progress() as progress:
+        report = LibrarySyncService(ctx.services.db).push(args.to, args.dry_run, progress)
+    return _print(report, args.json)
+
+
+def _pull(ctx: CliContext, args: argparse.Namespace) -> int:
+    from scholardesk.services.library_sync import LibrarySyncService
+
+    with ctx.progress() as progress:
+        report = LibrarySyncService(ctx.services.db).pull(args.source, args.dry_run, progress)
+    return _print(report, args.json)
+
+
+def _print(report: SyncReport, as_json: bool) -> int:
+    errors = report.papers.errors + report.review_articles.errors
+    if as_json:
+        print_json(report.to_json())
+        return EXIT_FAILED if errors else EXIT_OK
+    if report.dry_run:
+        print(tr("Dry run: nothing was changed."))
+    print(f"{report.source} -> {report.target}")
+    p, r = report.papers, report.review_articles
+    print(tr("papers: {added} added, {merged} merged, {skipped} already there, "
+             "{left_out} left out", added=p.added, merged=p.merged, skipped=p.skipped,
+             left_out=p.left_out))
+    print(tr("status, rating or notes filled in on {filled} papers; {kept} kept their own "
+             "different values", filled=report.fields_filled, kept=report.fields_kept))
+    print(tr("review-time articles: {added} added, {merged} merged, {skipped} already there, "
+             "{left_out} left out", added=r.added, merged=r.merged, skipped=r.skipped,
+             left_out=r.left_out))
+    not_covered = (tr("venues"), tr("venue metrics"), tr("experiments"), tr("models"),
+                   tr("submissions"))
+    print(tr("not copied yet: {areas}", areas=", ".join(not_covered)))
+    for e in errors:
+        print(tr("error: {source} [{record}]: {message}", source=e.source, record=e.record,
+                 message=e.message), file=sys.stderr)
+    return EXIT_FAILED if errors else EXIT_OK
