@@ -6,7 +6,7 @@ PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run install test test-postgres bench bench-scale bench-startup lint screenshots clean
+.PHONY: run install test test-postgres bench bench-postgres bench-scale bench-startup lint screenshots clean
 
 # pip without --quiet: it says what it downloads and installs, with a bar for large downloads.
 PIP_SHOW := --progress-bar on --no-input --disable-pip-version-check
@@ -55,6 +55,11 @@ test-postgres: $(TEST_STAMP)
 
 bench: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/run.py
+
+# Issue #18: papers import, first rows and the search mix on PostgreSQL beside SQLite at 100,000
+# papers (a few minutes; the private test server of tools/postgres_for_tests.sh).
+bench-postgres: $(TEST_STAMP)
+	$(PY) benchmarks/bench_papers_postgres.py --n 100000 --pg $$(tools/postgres_for_tests.sh start)
 
 # Issue #16 at full size: a generated 1,000,000-line arXiv snapshot streamed in (minutes).
 bench-scale: $(TEST_STAMP)
