@@ -251,11 +251,13 @@ def drift(db: Database) -> list[object]:
 
 
 def _is_fts_shadow(diff: object) -> bool:
-    """FTS5 virtual tables and their shadow tables, and PostgreSQL's trigram indexes (0002p),
-    live outside the ORM on purpose."""
+    """FTS5 virtual tables and their shadow tables, and PostgreSQL's trigram indexes (0002p)
+    and stored search words (0002q), live outside the ORM on purpose."""
     if isinstance(diff, tuple) and len(diff) >= 2 and diff[0] == "remove_table":
         name = getattr(diff[1], "name", "")
         return "_fts" in name
     if isinstance(diff, tuple) and len(diff) >= 2 and diff[0] == "remove_index":
-        return str(getattr(diff[1], "name", "")).startswith("ix_papers_trgm_")
+        return str(getattr(diff[1], "name", "")).startswith(("ix_papers_trgm_", "ix_papers_tsv_"))
+    if isinstance(diff, tuple) and len(diff) >= 4 and diff[0] == "remove_column":
+        return diff[2] == "papers" and getattr(diff[3], "name", "") == "search_words"  # 0002q
     return False

@@ -1,14 +1,16 @@
-"""Search on PostgreSQL with its own means (issue #18): pg_trgm GIN indexes answer substring and
-word conditions (Chinese included), results ranked as on SQLite."""
+"""Search on PostgreSQL with its own means (issue #18): full-text search on the stored words of
+migration 0002q (a GIN index: words, phrases, prefixes, Chinese characters) and pg_trgm GIN
+indexes for title/notes substrings; the same results as SQLite's FTS5 search, ranked alike."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
 
-from scholardesk.domain.papers import PaperRecord
+from scholardesk.domain.papers import PaperFilter, PaperRecord
 from scholardesk.services.papers import PapersService
 from scholardesk.store import papers_search_pg
 from scholardesk.store.db import Database
@@ -41,26 +43,51 @@ def rec(title: str, abstract: str = "", authors: tuple[str, ...] = ("A. Author",
                        authors=authors, abstract=abstract, year=2020)
 
 
-def test_the_trigram_indexes_exist_and_answer_a_search(pg: Database) -> None:
-    with pg.engine.connect() as conn:
-        names = {r[0] for r in conn.execute(text(
-            "SELECT indexname FROM pg_indexes WHERE tablename = 'papers' "
-            "AND indexdef LIKE '%gin_trgm_ops%'"))}
-    assert names == {"ix_papers_trgm_title", "ix_papers_trgm_notes", "ix_papers_trgm_authors",
-                     "ix_papers_trgm_venue", "ix_papers_trgm_abstract",
-                     "ix_papers_trgm_categories"}
-    PapersService(pg).import_records(
-        [rec(f"Filler paper {n} about graphs", "Nothing here.") for n in range(300)]
-        + [rec("Perovskite solar cells", "Perovskite films.")])
+def test_a_term_becomes_a_tsquery_on_the_rules_of_the_sqlite_word_index() -> None:
+    q = papers_search_pg.ts_query
+    assert q(Term("AI")) == "'ai'"  # short: a whole word
+    assert q(Term("learn")) == "'learn':*"  # 3+ letters: a prefix
+    assert q(Term("learn", quoted=True)) == "'learn'"
+    assert q(Term("AI*")) == "'ai':*"
+    assert q(Term("state of the art", quoted=True)) == "'state' <-> 'of' <-> 'the' <-> 'art'"
+    assert q(Term("语音")) == "'语' <-> '音'"  # CJK: one word a character, a phrase
+    assert q(Term("cs.CL", "categories", quoted=True)) == "'cs':D <-> 'cl':D"
+    assert q(Term("Kowalski", "authors")) == "'kowalski':*B"
+    assert q(Term("transformer", "title")) == "'transformer':*A"
+    assert q(Term("foo_bar's")) == "'foo' <-> 'bar' <-> 's'"  # as unicode61 splits it
+    assert q(Term("C++")) == "'c'" and q(Term("++")) == ""
+
+
+def _plan(pg: Database, query: str) -> str:
     with pg.transaction() as session:
         session.execute(text("ANALYZE papers"))
         session.execute(text("SET LOCAL enable_seqscan = off"))  # tiny table: force the choice
-        cond = papers_search_pg.condition(parse_query("perovskite"))
+        cond = papers_search_pg.condition(parse_query(query))
         sql = str(select(PaperModel.id).where(cond).compile(
             pg.engine, compile_kwargs={"literal_binds": True}))  # %% as the driver wants
-        plan = "\n".join(r[0] for r in session.connection().exec_driver_sql("EXPLAIN " + sql))
-    assert "ix_papers_trgm_title" in plan and "ix_papers_trgm_abstract" in plan
-    assert "Seq Scan" not in plan
+        return "\n".join(r[0] for r in session.connection().exec_driver_sql("EXPLAIN " + sql))
+
+
+WORDS_INDEX = "ix_papers_tsv_search_words"
+
+
+def test_the_word_index_answers_words_phrases_prefixes_and_chinese(pg: Database) -> None:
+    with pg.engine.connect() as conn:
+        names = {r[0] for r in conn.execute(text(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'papers' "
+            "AND indexdef LIKE '%USING gin%'"))}
+    assert names == {"ix_papers_trgm_title", "ix_papers_trgm_notes",
+                     "ix_papers_trgm_categories", WORDS_INDEX}
+    PapersService(pg).import_records(
+        [rec(f"Filler paper {n} about graphs", "Nothing here.") for n in range(300)]
+        + [rec("Perovskite solar cells", "Perovskite films."),
+           rec("面向语音识别的自监督学习", "本文研究机器翻译。")])
+    for query in ("perovskite", "AI", '"solar cells"', "perov*", "语音", "au:Author",
+                  "cat:cs.CL"):
+        plan = _plan(pg, query)
+        assert WORDS_INDEX in plan, (query, plan)
+        assert "Seq Scan" not in plan, (query, plan)
+    assert "ix_papers_trgm_title" in _plan(pg, "erovski")  # a substring inside a title word
 
 
 def test_chinese_substrings_words_and_ranking_on_postgres(pg: Database) -> None:
@@ -78,3 +105,45 @@ def test_chinese_substrings_words_and_ranking_on_postgres(pg: Database) -> None:
     assert titles("perovskite") == ["Solar cells I", "Solar cells II"]  # four times first
     svc.import_records([rec("Perovskite tandem cells", "Tandem.")])
     assert titles("perovskite")[0] == "Perovskite tandem cells"  # a title word weighs most
+
+
+REAL_CORPUS = (
+    "bibtex/biblatex-examples.bib", "bibtex/pubs_three_articles.bib",
+    "bibtex/tensorboard-reducer_paper_references.bib", "bibtex/thuthesis_refs_zh.bib",
+    "gbt7714/gbt7714-2015-examples.bib", "arxiv/arxivpy_recorded_2026_q_testing_s0_m10.json",
+    "arxiv/arxivpy_search_au_del_maestro.xml",
+)
+# the benchmark mix's shapes, with words of the real corpus
+QUERY_SHAPES = (
+    "state of the art", "AI", "1D Bose", '"quantum monte carlo"', '"of the"',
+    "Del Maestro", "au:Maestro", "au:王", "出版", "信息 文献", "出版社", "ti:superfluid",
+    "cat:cond-mat.stat-mech", "cat:cond-mat.other helium", "learning", "test", "the",
+    "helium", "helium quantum", "fluid", "superfl", "qqzzxxvv", "Knuth", "venue:Phys",
+    "abs:entanglement", "1998", "C++", "机器", "北京", "reduc", "ti:信息",
+)
+
+
+def test_every_query_shape_finds_the_same_papers_as_on_sqlite(
+    pg: Database, tmp_path: Path, real_fixture: Callable[[str], Path],
+) -> None:
+    lite = Database(f"sqlite:///{tmp_path / 'library.sqlite'}")
+    from scholardesk.store import migrate
+
+    migrate.upgrade(lite)
+    files = [real_fixture(name) for name in REAL_CORPUS]
+    on_pg, on_lite = PapersService(pg), PapersService(lite)
+    on_pg.import_files(files)
+    on_lite.import_files(files)
+    assert on_pg.count() == on_lite.count() > 250
+    found_something = 0
+    for query in QUERY_SHAPES:
+        pg_titles = sorted(p.title for p in on_pg.search(query, 1000))
+        lite_titles = sorted(p.title for p in on_lite.search(query, 1000))
+        assert pg_titles == lite_titles, query
+        found_something += bool(pg_titles)
+        flt = PaperFilter(query=query)
+        pg_page, lite_page = on_pg.list_page(flt, "title", False, 0, 200), \
+            on_lite.list_page(flt, "title", False, 0, 200)
+        assert (pg_page.total, len(pg_page.ids)) == (lite_page.total, len(lite_page.ids)), query
+    assert found_something >= len(QUERY_SHAPES) - 3  # the shapes do find papers
+    lite.dispose()
