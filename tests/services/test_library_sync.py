@@ -291,3 +291,211 @@ def test_the_other_library_must_exist_be_another_one_and_be_up_to_date(
         sync.push("://lab_library")
     with pytest.raises(ScholarDeskError, match="cannot reach the database server"):
         sync.push(f"postgresql+psycopg://alice@/lab?host={tmp_path / 'no-server'}")
+
+
+# -- venues and their metrics: shared reference data, by their natural keys ------------------------
+def _venue_state(svc: Services) -> tuple[object, ...]:
+    venues = sorted((v.kind, v.abbr, v.name, v.ccf_all) for v in svc.venues.list())
+    with svc.db.reading() as session:
+        from scholardesk.store.venues_repo import VenuesRepository
+
+        repo = VenuesRepository(session)
+        names = {v.id: (v.kind, v.name) for v in svc.venues.list()}
+        metrics = sorted((names[m.venue_id], m.year, m.source, m.metric, m.value)
+                         for m in repo.metrics())
+    deadlines = sorted((d.venue, d.year, d.kind, d.seq, d.deadline_utc)
+                       for d in svc.venues.deadlines(include_tbd=True))
+    return venues, metrics, deadlines, svc.venues.list_files()
+
+
+def test_venues_ranks_rank_lists_metrics_and_deadlines_travel_by_their_keys(
+    mine: Services, services: Services, real_fixture: Callable[[str], Path]
+) -> None:
+    mine.venues.import_lists([real_fixture("showjcr/CCF2022-UTF8.csv"),
+                              real_fixture("showjcr/GJQKYJMD2024.csv")])
+    mine.venues.sync_deadlines(real_fixture("ccfddl/conference/AI"))
+    neurips = mine.venues.match("NeurIPS").venue  # type: ignore[union-attr]
+    mine.venues.set_metric(neurips.id, 2024, "my notes", "acceptance_rate", "25.8%")
+    services.venues.import_lists([real_fixture("showjcr/CCF2022-UTF8.csv")])  # a colleague's
+
+    report = LibrarySyncService(mine.db).push(services.db.url)
+
+    assert _venue_state(services) == _venue_state(mine)
+    assert services.venues.rank_for("NeurIPS").rank == "A"  # type: ignore[union-attr]
+    assert report.rank_lists.to_json()["added"] == 1 and report.rank_lists.skipped == 1
+    assert report.venues.added > 0 and report.venues.skipped > 600
+    assert report.venue_metrics.added > 0 and report.conference_editions.added > 20
+    assert report.changes.touches("venues")
+    # the target knows the list files it received: importing them there changes nothing
+    again_import = services.venues.import_lists([real_fixture("showjcr/GJQKYJMD2024.csv")])
+    assert [f.unchanged for f in again_import.files] == [True]
+    again = LibrarySyncService(mine.db).push(services.db.url)
+    for area in (again.venues, again.rank_lists, again.venue_metrics, again.conference_editions):
+        assert (area.added, area.merged, area.kept) == (0, 0, 0)
+    assert not again.changes
+
+
+def test_a_rank_list_the_target_holds_in_another_version_keeps_that_version(
+    mine: Services, services: Services, real_fixture: Callable[[str], Path], tmp_path: Path
+) -> None:
+    original = real_fixture("showjcr/GJQKYJMD2024.csv")
+    lines = original.read_text(encoding="utf-8").splitlines(keepends=True)
+    older = tmp_path / "older" / original.name
+    older.parent.mkdir()
+    older.write_text("".join(lines[:-1]), encoding="utf-8")  # one journal fewer
+    mine.venues.import_lists([original])
+    services.venues.import_lists([older])
+    before = _venue_state(services)
+
+    report = LibrarySyncService(mine.db).push(services.db.url)
+
+    assert (report.rank_lists.added, report.rank_lists.kept) == (0, 1)
+    assert report.venue_metrics.added == 0 and report.venue_metrics.kept == len(lines) - 1
+    assert _venue_state(services)[1:] == before[1:]  # its values and its file record
+
+
+def test_a_conference_edition_already_there_keeps_its_values_and_gains_missing_deadlines(
+    mine: Services, services: Services, real_fixture: Callable[[str], Path]
+) -> None:
+    from scholardesk.domain.venues import ConferenceEdition, Deadline
+    from scholardesk.services.library_sync import merge_edition
+
+    when = dt.datetime(2025, 5, 15, 11, 59, tzinfo=dt.UTC)
+    held = ConferenceEdition("X", 2025, "x25", link="https://x.org", deadlines=(
+        Deadline("paper", when, "2025-05-15 23:59", "AoE"),))
+    incoming = ConferenceEdition("X", 2025, "x25", link="https://other", place="Vienna",
+                                 deadlines=(Deadline("paper", None, "TBD", ""),
+                                            Deadline("abstract", when, "2025-05-08", "AoE")))
+    merged = merge_edition(held, incoming)
+    assert (merged.link, merged.place) == ("https://x.org", "Vienna")
+    assert [(d.kind, d.local_text) for d in merged.deadlines] == [
+        ("abstract", "2025-05-08"), ("paper", "2025-05-15 23:59")]
+    assert merge_edition(merged, incoming) == merged
+
+
+# -- experiments: by name and run fingerprint ------------------------------------------------------
+def _runs(svc: Services) -> list[tuple[object, ...]]:
+    runs = svc.experiments.runs()
+    curves = {s.run_id: (s.series.metric, list(s.series.values))
+              for s in svc.experiments.series([r.id for r in runs])}
+    return sorted((r.experiment, r.model, r.seed, r.results, r.fingerprint, curves.get(r.id))
+                  for r in runs)
+
+
+def test_experiment_runs_results_and_curves_travel_once_by_fingerprint(
+    mine: Services, services: Services
+) -> None:
+    from array import array
+
+    from scholardesk.domain.experiments import NewRun, Series
+
+    def run(seed: int, acc: float) -> NewRun:
+        curve = Series("loss", array("q", [0, 10, 20]), array("d", [2.0, 1.1, 0.7 + seed]))
+        return NewRun("cifar10", "resnet18", dataset="CIFAR-10", seed=seed,
+                      results=[("acc", acc)], series=[curve])
+
+    mine.experiments.record_runs([run(0, 0.93), run(1, 0.94), run(1, 0.94)])  # a kept twin
+    services.experiments.record_runs([run(0, 0.93)])  # a colleague already has seed 0
+
+    report = LibrarySyncService(mine.db).push(services.db.url)
+
+    counts = report.experiments
+    assert (counts.added, counts.skipped, report.experiments_added) == (2, 1, 0)
+    assert _runs(services) == _runs(mine)
+    assert report.changes.touches("experiments")
+    again = LibrarySyncService(mine.db).push(services.db.url)
+    assert (again.experiments.added, again.experiments.skipped) == (0, 3)
+    pulled = LibrarySyncService(mine.db).pull(services.db.url)
+    assert pulled.experiments.added == 0 and len(mine.experiments.runs()) == 3
+
+
+def test_imported_experiment_files_stay_known_on_the_other_side(
+    mine: Services, services: Services, real_fixture: Callable[[str], Path]
+) -> None:
+    mlruns = real_fixture("mlflow")
+    first = mine.experiments.import_paths([mlruns])
+    assert first.runs > 0
+
+    report = LibrarySyncService(mine.db).push(services.db.url)
+
+    assert report.experiments.added == first.runs
+    assert _runs(services) == _runs(mine)
+    reimport = services.experiments.import_paths([mlruns])
+    assert reimport.runs == 0 and reimport.skipped_sources > 0
+
+
+# -- models: the registry entry by the file's hash ---------------------------------------------------
+def test_models_travel_as_registry_entries_by_their_hash(
+    mine: Services, services: Services, real_fixture: Callable[[str], Path]
+) -> None:
+    relu = real_fixture("onnx/wonnx_single_relu.onnx")
+    added = mine.models.add(relu, name="relu").model
+
+    report = LibrarySyncService(mine.db).push(services.db.url)
+
+    assert (report.models.added, report.models.skipped) == (1, 0)
+    (shared,) = services.models.list()
+    assert (shared.name, shared.sha256, shared.path, shared.task, shared.inputs) == (
+        added.name, added.sha256, added.path, added.task, added.inputs)
+    assert report.changes.touches("models")
+    again = LibrarySyncService(mine.db).push(services.db.url)
+    assert (again.models.added, again.models.skipped) == (0, 1)
+
+
+# -- submissions: personal in spirit, copied (there is no per-person state yet) -----------------------
+SUBMISSIONS_DATA = Path(__file__).resolve().parents[1] / "data" / "submissions"
+
+
+def _histories(svc: Services) -> list[tuple[object, ...]]:
+    subs = svc.submissions.all()
+    venue_of = {s.id: s.venue for s in subs}
+    return sorted((s.title, s.venue, venue_of.get(s.previous_id or 0), s.system,
+                   tuple((e.date, e.raw, e.stage) for e in s.events)) for s in subs)
+
+
+def test_submissions_travel_with_their_chains_and_status_histories(
+    mine: Services, services: Services
+) -> None:
+    chain = (SUBMISSIONS_DATA / "seed8225_chain.txt").read_text(encoding="utf-8")
+    flat = (SUBMISSIONS_DATA / "seed109_flattened.txt").read_text(encoding="utf-8")
+    mine.papers.import_records([BERT])
+    result = mine.submissions.import_text(flat, "Neurocomputing", "My paper")
+    mine.submissions.update(result.submission_id or 0, paper_id=_id_of(mine, BERT.title))
+    mine.submissions.import_text(chain, title="Ocean robot")
+    services.submissions.import_text(flat[: flat.index("2022.08.13")], "Neurocomputing",
+                                     "My paper")  # the first three events
+
+    report = LibrarySyncService(mine.db).push(services.db.url)
+
+    assert (report.submissions.added, report.submissions.merged) == (8, 1)
+    assert _histories(services) == _histories(mine)
+    (mapped,) = [s for s in services.submissions.all() if s.venue == "Neurocomputing"]
+    assert mapped.paper_id == _id_of(services, BERT.title)
+    assert report.changes.touches("submissions")
+    again = LibrarySyncService(mine.db).push(services.db.url)
+    assert (again.submissions.added, again.submissions.merged, again.submissions.skipped) == (
+        0, 0, 9)
+
+
+def test_dry_run_counts_of_every_area_match_the_real_run(
+    mine: Services, services: Services, real_fixture: Callable[[str], Path]
+) -> None:
+    from scholardesk.domain.experiments import NewRun
+
+    mine.venues.import_lists([real_fixture("showjcr/GJQKYJMD2024.csv")])
+    mine.venues.sync_deadlines(real_fixture("ccfddl/conference/AI"))
+    mine.experiments.record_runs([NewRun("e", "m", results=[("acc", 0.5)])])
+    mine.models.add(real_fixture("onnx/wonnx_single_relu.onnx"))
+    mine.submissions.import_text("2024-01-02 submitted\n2024-02-03 under review", "J", "T")
+    mine.submissions.load_sample()  # left out
+    sync = LibrarySyncService(mine.db)
+
+    dry = sync.push(services.db.url, dry_run=True)
+
+    assert services.venues.count() == 0 and services.experiments.runs() == []
+    assert services.models.list() == [] and services.submissions.all() == []
+    real = sync.push(services.db.url)
+    assert {k: v for k, v in dry.to_json().items() if k != "dry_run"} == \
+        {k: v for k, v in real.to_json().items() if k != "dry_run"}
+    assert real.to_json()["not_covered"] == []
+    assert real.submissions.left_out > 0 and real.submissions.added == 1
