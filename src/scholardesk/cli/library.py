@@ -17,8 +17,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     group = sub.add_parser(
         "library", help="copy this library into another one (e.g. a shared lab library) and back",
         description="Push this library into another one, or pull another one into this one, "
-                    "without duplicates (the papers' dedupe rules). Covered: papers with their "
-                    "tags, provenance, status, rating and notes; review-time articles.",
+                    "without duplicates (each area's own keys). Covered: papers with their "
+                    "tags, provenance, status, rating and notes; review-time articles; venues, "
+                    "their ranks, rank lists, metrics and deadlines; experiments; the model "
+                    "registry; submissions.",
     )
     cmds = group.add_subparsers(dest="library_command", metavar="ACTION", required=True)
 
@@ -58,7 +60,7 @@ def _pull(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _print(report: SyncReport, as_json: bool) -> int:
-    errors = report.papers.errors + report.review_articles.errors
+    errors = report.errors
     if as_json:
         print_json(report.to_json())
         return EXIT_FAILED if errors else EXIT_OK
@@ -74,9 +76,18 @@ def _print(report: SyncReport, as_json: bool) -> int:
     print(tr("review-time articles: {added} added, {merged} merged, {skipped} already there, "
              "{left_out} left out", added=r.added, merged=r.merged, skipped=r.skipped,
              left_out=r.left_out))
-    not_covered = (tr("venues"), tr("venue metrics"), tr("experiments"), tr("models"),
-                   tr("submissions"))
-    print(tr("not copied yet: {areas}", areas=", ".join(not_covered)))
+    for key, label in (("venues", tr("venues")), ("rank_lists", tr("rank lists")),
+                       ("venue_metrics", tr("ranks and metric values")),
+                       ("conference_editions", tr("conference editions")),
+                       ("experiments", tr("experiment runs")), ("models", tr("models")),
+                       ("submissions", tr("submissions"))):
+        c = report.areas()[key]
+        line = tr("{area}: {added} added, {merged} merged, {skipped} already there, "
+                  "{left_out} left out", area=label, added=c.added, merged=c.merged,
+                  skipped=c.skipped, left_out=c.left_out)
+        if c.kept:
+            line += tr("; {kept} kept their own different values", kept=c.kept)
+        print(line)
     for e in errors:
         print(tr("error: {source} [{record}]: {message}", source=e.source, record=e.record,
                  message=e.message), file=sys.stderr)
