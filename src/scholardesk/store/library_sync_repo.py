@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session
@@ -37,6 +37,7 @@ from scholardesk.store.models.venues import (
     VenueRow,
 )
 from scholardesk.store.reviews_repo import _to_domain
+from scholardesk.store.venues_repo import VenuesRepository
 
 CHUNK = 500
 
@@ -200,16 +201,26 @@ class VenueSyncRepository:
         ]
 
     def add_venues(self, venues: Sequence[VenueIdentity]) -> list[int]:
-        """Insert these venues (their ``id`` ignored); the new ids, in order."""
-        rows = [
-            VenueRow(kind=v.kind, name=v.name, name_key=v.name_key, abbr=v.abbr,
-                     publisher=v.publisher, dblp_key=v.dblp_key, dblp_url=v.dblp_url,
-                     issn=v.issn, eissn=v.eissn, is_sample=False)
-            for v in venues
-        ]
-        self.session.add_all(rows)
-        self.session.flush()
-        return [r.id for r in rows]
+        """Insert these venues (their ``id`` ignored); the new ids, in order.
+
+        Ids are chosen above every id in use, as the rank-list import chooses them (which
+        leaves PostgreSQL's id sequence behind); on PostgreSQL the sequence is then moved past
+        them, so that a later insert that takes its id from the sequence does not collide."""
+        if not venues:
+            return []
+        first = int(self.session.scalar(select(func.max(VenueRow.id))) or 0) + 1
+        ids = list(range(first, first + len(venues)))
+        VenuesRepository(self.session).add_venues_bulk_with_ids([
+            {"id": i, "kind": v.kind, "name": v.name, "name_key": v.name_key, "abbr": v.abbr,
+             "publisher": v.publisher, "dblp_key": v.dblp_key, "dblp_url": v.dblp_url,
+             "issn": v.issn, "eissn": v.eissn, "is_sample": False}
+            for i, v in zip(ids, venues, strict=True)
+        ])
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(text(
+                "SELECT setval(pg_get_serial_sequence('venues', 'id'), "
+                "(SELECT max(id) FROM venues))"))
+        return ids
 
     def fill_venue_fields(self, venue_id: int, values: dict[str, str]) -> None:
         self.session.execute(update(VenueRow).where(VenueRow.id == venue_id).values(**values))
