@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session
@@ -203,9 +203,7 @@ class VenueSyncRepository:
     def add_venues(self, venues: Sequence[VenueIdentity]) -> list[int]:
         """Insert these venues (their ``id`` ignored); the new ids, in order.
 
-        Ids are chosen above every id in use, as the rank-list import chooses them (which
-        leaves PostgreSQL's id sequence behind); on PostgreSQL the sequence is then moved past
-        them, so that a later insert that takes its id from the sequence does not collide."""
+        Ids are chosen above every id in use, as the rank-list import chooses them."""
         if not venues:
             return []
         first = int(self.session.scalar(select(func.max(VenueRow.id))) or 0) + 1
@@ -215,11 +213,7 @@ class VenueSyncRepository:
              "publisher": v.publisher, "dblp_key": v.dblp_key, "dblp_url": v.dblp_url,
              "issn": v.issn, "eissn": v.eissn, "is_sample": False}
             for i, v in zip(ids, venues, strict=True)
-        ])
-        if self.session.get_bind().dialect.name == "postgresql":
-            self.session.execute(text(
-                "SELECT setval(pg_get_serial_sequence('venues', 'id'), "
-                "(SELECT max(id) FROM venues))"))
+        ])  # on PostgreSQL this also moves the id sequence past them
         return ids
 
     def fill_venue_fields(self, venue_id: int, values: dict[str, str]) -> None:

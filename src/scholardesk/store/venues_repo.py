@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from scholardesk.domain.venue_names import normalise_name
@@ -529,9 +529,16 @@ class VenuesRepository:
         ).all())
 
     def add_venues_bulk_with_ids(self, rows: Sequence[dict[str, object]]) -> None:
-        """Insert venues whose ids the caller chose (above every id in use)."""
+        """Insert venues whose ids the caller chose (above every id in use).
+
+        On PostgreSQL an explicit id leaves the table's id sequence behind, and the next insert
+        that takes its id from the sequence would collide; the sequence is moved past them."""
         for i in range(0, len(rows), 2000):
             self.session.execute(insert(VenueRow), list(rows[i:i + 2000]))
+        if rows and self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('{VenueRow.__tablename__}', 'id'), "
+                f"(SELECT max(id) FROM {VenueRow.__tablename__}))"))
 
     def identifiers(self, venue_id: int) -> tuple[str, str]:
         row = self.session.get(VenueRow, venue_id)
