@@ -3,8 +3,8 @@
 (a) Speed and memory: a generated 10,000-paper library (20 tags, a few hundred "not interested")
     and 20,000 new entries, trained and scored in one ``rank()`` call; the keyword ranking (what
     ``rank`` does below ``min_positives``) in the same run as the plain baseline. Peak memory is
-    the growth of the process's resident set during the call (ru_maxrss, measured in a fresh
-    child process so earlier work does not hide it). Target: under 3 s and 1 GB together.
+    the growth of the process's resident set during the call (VmHWM reset after the data is
+    generated, in a fresh child process: benchmarks/peak_memory.py says why not ru_maxrss). Target: under 3 s and 1 GB together.
 (b) Quality: hold out 20% of each tag's positives, put them among random other entries, train
     on the rest, and count how many of the top 20 new entries are held-out papers of the user
     (precision@20), model against keyword baseline.
@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import time
@@ -98,21 +97,24 @@ def library_and_new(n_library: int, n_new: int, seed: int = 15):  # type: ignore
 
 def _speed_child() -> None:
     """Runs in a fresh process: prints the timings and memory of one ranking as JSON."""
+    from peak_memory import current_bytes, peak_bytes, reset_peak
+
     from scholardesk.analysis.papers_feed_ranking import rank
 
     library, new = library_and_new(N_LIBRARY, N_NEW)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    reset_peak()
+    before = current_bytes()
     start = time.perf_counter()
     result = rank(library, new)
     model_s = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = peak_bytes()
     start = time.perf_counter()
     keywords = rank(library, new, min_positives=10**9)
     keyword_s = time.perf_counter() - start
     assert result.method == "model" and keywords.method == "keywords"
     assert len(result.scored) == len(new)
     print(json.dumps({"model_s": model_s, "keyword_s": keyword_s,
-                      "peak_mb": (peak - before) / 1024, "note": result.note}))
+                      "peak_mb": (peak - before) / 2**20, "note": result.note}))
 
 
 def precision_at(library, held_out: set[str], others, k: int = 20):  # type: ignore[no-untyped-def]

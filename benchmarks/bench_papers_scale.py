@@ -98,8 +98,10 @@ def generate_snapshot(path: Path, n: int, seed: int = 16) -> int:
 
 
 def _usage() -> tuple[float, float]:
+    from peak_memory import peak_bytes  # not ru_maxrss: a child inherits make bench's peak
+
     ru = resource.getrusage(resource.RUSAGE_SELF)
-    return ru.ru_utime + ru.ru_stime, ru.ru_maxrss * 1024  # Linux: ru_maxrss in KiB
+    return ru.ru_utime + ru.ru_stime, float(peak_bytes())
 
 
 def child_import(snapshot: Path, home: Path, categories: str) -> dict[str, object]:
