@@ -116,3 +116,29 @@ def test_the_page_fits_a_1280_pixel_screen(page: ModelsPage) -> None:
     """Beside the 180-pixel navigation, every tab (OCR's three model choices included) must fit
     in a 1280-pixel window, or the window grows past the screen."""
     assert page.minimumSizeHint().width() <= 1280 - 200
+
+
+def test_an_empty_list_says_how_to_add_a_model_and_a_filter_says_nothing_matches(
+    services: Services, qtbot: Any
+) -> None:
+    runner = TaskRunner()
+    TaskRunner.set_default(runner)
+    try:
+        widget = ModelsPage(services)  # no sample models: the user's own library, still empty
+        qtbot.addWidget(widget)
+        widget.resize(1200, 800)
+        widget.show()
+        widget.refresh()
+        runner.wait_idle(30)
+        assert widget.empty_state.isVisible() and "Add model" in widget.empty_state.text()
+        services.models.load_sample()
+        widget.refresh()
+        runner.wait_idle(30)
+        assert not widget.empty_state.isVisible()
+        widget.filter.setText("no-such-model")
+        assert widget.empty_state.isVisible()
+        assert widget.empty_state.text() == "No model matches “no-such-model”."
+    finally:
+        runner.wait_idle(30)
+        runner.shutdown()
+        TaskRunner.set_default(None)

@@ -36,6 +36,7 @@ from scholardesk.gui.models.table_model import ModelsProxyModel, ModelsTableMode
 from scholardesk.gui.models.vision import LayoutPanel, OcrPanel
 from scholardesk.gui.page_base import Page
 from scholardesk.gui.tasks import Task
+from scholardesk.gui.widgets.empty_state import EmptyState
 from scholardesk.services.context import Services
 
 logger = logging.getLogger(__name__)
@@ -100,6 +101,8 @@ class ModelsPage(Page):
         header.setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.setMinimumWidth(470)
+        self.empty_state = EmptyState(self.table)
+        self.filter.textChanged.connect(lambda _t: self._update_empty_state())
         splitter.addWidget(self.table)
 
         right = QSplitter(Qt.Orientation.Vertical)
@@ -147,8 +150,17 @@ class ModelsPage(Page):
             self.gpu_status.setStyleSheet("color: #2f855a;")
             self.gpu_status.setText(tr("GPU: CUDA is available."))
 
+    def _update_empty_state(self) -> None:
+        if self.table_model.rowCount() == 0:
+            message = tr("No models yet. Add model… registers an ONNX file (speech, vision, "
+                         "OCR, layout or text); it is run here on the GPU when there is one.")
+        else:
+            message = tr("No model matches “{words}”.", words=self.filter.text())
+        self.empty_state.set_message(message)
+
     def _loaded(self, models: list[ModelArtifact]) -> None:
         self.table_model.set_rows(models)
+        self._update_empty_state()
         self.ocr.set_models(models)
         self.layout_demo.set_models(models)
         target = self._selected_id
