@@ -259,5 +259,6 @@ def _is_fts_shadow(diff: object) -> bool:
     if isinstance(diff, tuple) and len(diff) >= 2 and diff[0] == "remove_index":
         return str(getattr(diff[1], "name", "")).startswith(("ix_papers_trgm_", "ix_papers_tsv_"))
     if isinstance(diff, tuple) and len(diff) >= 4 and diff[0] == "remove_column":
-        return diff[2] == "papers" and getattr(diff[3], "name", "") == "search_words"  # 0002q
+        return diff[2] == "papers" and getattr(diff[3], "name", "") in (  # 0002q
+            "search_head", "search_abstract")
     return False

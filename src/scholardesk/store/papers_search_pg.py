@@ -7,25 +7,43 @@ Each search term (``Term``: a word, a quoted phrase, a field prefix) matches a p
   trigram index answers on SQLite (GIN trigram indexes of migration 0002p);
 - or a run of whole words in any field (title, authors, venue, abstract, categories) or in the
   prefixed one: a full-text query (``ts_query``: ``<->`` phrases, the last word a prefix when
-  it has 3+ letters and is not quoted, as FTS5's phrase queries) on ``papers.search_words``,
-  the stored tsvector of migration 0002q, tokenised as SQLite's word index (CJK characters one
-  word each, so a Chinese substring is a phrase) and answered by its GIN index.
+  it has 3+ letters and is not quoted, as FTS5's phrase queries) on the stored tsvectors of
+  migration 0002q (``search_head``: title A, authors B, venue C, categories D;
+  ``search_abstract``), tokenised as SQLite's word index (CJK characters one word each, so a
+  Chinese substring is a phrase) and answered by their GIN indexes.
 
-Newest first, ``ORDER BY id DESC LIMIT n``: the planner either reads the index's matches or,
-for a common word (its statistics on the column say how common), walks the primary key
-backwards and checks each paper's stored words until it has ``n`` (early stop).
+The passes of ``matches`` are SQLite's (whole words, title substrings, the last word
+completed, the rarest term's papers checked for the others), each newest first. The words
+pass walks the primary key newest first and checks each paper's stored words when the
+words are common (early stop), or reads every match from the GIN indexes when they are
+rare, chosen from PostgreSQL's statistics on the two columns and a short first walk
+(``_words_newest``), not left to the planner, which prices a TOASTed vector's check far too
+low. Search patterns and tsqueries are written into the statement (``_inline``): psycopg
+prepares a statement run five times, and a generic plan cannot know a pattern is rare.
 
-Ranking (``matches(..., rank=True)``): of the newest ``rank_cap + 1`` matches, ``ts_rank`` with
-weights as SQLite's bm25 column weights (title 1.0, authors 0.5, venue 0.3, abstract and
-categories 0.1); ties newest first.
+Ranking (``matches(..., rank=True)``): of the words pass's newest ``rank_cap + 1`` matches,
+``ts_rank`` with weights as SQLite's bm25 column weights (title 1.0, authors 0.5, venue 0.3,
+categories 0.2, abstract 0.1; the abstract only when there are at most ``rank_cap`` matches,
+as bm25 ranks only those on SQLite); ties newest first.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, false, func, literal, literal_column, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    bindparam,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.orm import Session
 
@@ -39,15 +57,25 @@ _CJK_CHAR = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _TOKEN = re.compile(rf"[{_CJK_CHAR}]|[^\W{_CJK_CHAR}]+", re.UNICODE)
 _IS_CJK = re.compile(rf"[{_CJK_CHAR}]")
 
-# the stored words of migration 0002q (outside the ORM: PostgreSQL only)
-WORDS: ColumnElement[Any] = literal_column("papers.search_words", TSVECTOR)
-# tokens as the column's expression sees text: letters and digits, CJK characters one each
+# the stored words of migration 0002q (outside the ORM: PostgreSQL only): title (weight A),
+# authors (B), venue (C), categories (D) in the head; the abstract's apart
+HEAD: ColumnElement[Any] = literal_column("papers.search_head", TSVECTOR)
+ABSTRACT: ColumnElement[Any] = literal_column("papers.search_abstract", TSVECTOR)
+# tokens as the columns' expression sees text: letters and digits, CJK characters one each
 _LEXEME = re.compile(rf"[{_CJK_CHAR}]|[^\W_{_CJK_CHAR}]+", re.UNICODE)
-# field prefix -> the tsvector weight of its field (0002q)
-_LABELS = {"title": "A", "authors": "B", "venue": "C", "abstract": "D", "categories": "D"}
-_SHARED_WEIGHT: dict[str, Any] = {"abstract": P.abstract, "categories": P.categories}
-# ts_rank weights {D, C, B, A}, as papers_repo.WORDS_BM25 (title 10, authors 5, venue 3, ...)
-_RANK_WEIGHTS = "'{0.1, 0.3, 0.5, 1.0}'::float4[]"
+# field prefix -> the head's weight of its field (0002q)
+_LABELS = {"title": "A", "authors": "B", "venue": "C", "categories": "D"}
+# ts_rank weights {D, C, B, A} of the head, as papers_repo.WORDS_BM25 (title 10, authors 5,
+# venue 3, categories 2); the abstract's words (weight D by default) count 0.1
+_HEAD_WEIGHTS = "'{0.2, 0.3, 0.5, 1.0}'::float4[]"
+
+
+def _inline(value: str) -> ColumnElement[Any]:
+    """A string written into the statement, not a parameter: psycopg prepares a statement
+    run five times, and PostgreSQL then plans it once for any pattern (a generic plan that
+    cannot know ``%qqzz%`` is rare: 150 ms instead of 1); each search's own text gets its
+    own plan."""
+    return bindparam(None, value, type_=String, literal_execute=True)
 
 
 def like_escape(term: str) -> str:
@@ -86,7 +114,7 @@ def ts_query(term: Term, prefix: bool = True) -> str:
     """The tsquery (text) for a term's words in ``papers.search_words``, or "" when it has
     none (punctuation only): its words as a phrase (``<->``), the last one a prefix (``:*``)
     on the rules of ``word_pattern``, restricted to the prefixed field's weight (``ti:`` A,
-    ``au:`` B, ``venue:`` C, ``abs:``/``cat:`` D). Lexemes are word characters only, so the
+    ``au:`` B, ``venue:`` C, ``cat:`` D of the head; ``abs:`` is the other column). Lexemes are word characters only, so the
     text is safe to inline as a literal."""
     raw = term.text
     star = raw.endswith("*")
@@ -107,8 +135,45 @@ def _tsquery(query: str) -> ColumnElement[Any]:
     return literal_column(f"'{query.replace(chr(39), chr(39) * 2)}'::tsquery", TSQUERY)
 
 
-def _words_match(query: str) -> ColumnElement[bool]:
-    return WORDS.op("@@")(_tsquery(query))
+def _match(vector: ColumnElement[Any], query: str) -> ColumnElement[bool]:
+    return vector.op("@@")(_tsquery(query))
+
+
+def _words_condition(term: Term, query: str) -> ColumnElement[bool]:
+    """``query`` (a term's tsquery) in the term's field(s): the head (in the row: checked
+    first), the abstract's words."""
+    if term.field == "abstract":
+        return _match(ABSTRACT, query)
+    if term.field:
+        return _match(HEAD, query)
+    return or_(_match(HEAD, query), _match(ABSTRACT, query))
+
+
+def words_condition(terms: list[Term], complete_last: bool) -> ColumnElement[bool] | None:
+    """Papers with every term's words (whole words; ``complete_last``: the last term's last
+    word completed as a prefix), or None when a term has no word."""
+    parts: list[ColumnElement[bool]] = []
+    for i, term in enumerate(terms):
+        query = ts_query(term, prefix=complete_last and i == len(terms) - 1)
+        if not query:
+            return None
+        parts.append(_words_condition(term, query))
+    return and_(*parts)
+
+
+def substring_condition(terms: list[Term]) -> ColumnElement[bool] | None:
+    """Papers with every term a substring of the title or notes (``ti:``: the title), as
+    SQLite's trigram index, or None when a term cannot be (shorter than 3 characters, or
+    another field's prefix)."""
+    parts: list[ColumnElement[bool]] = []
+    for term in terms:
+        text = term.text.rstrip("*") if term.text.endswith("*") else term.text
+        if term.field not in ("", "title") or len(text) < 3:
+            return None
+        pattern = f"%{like_escape(text)}%"
+        columns = (P.title,) if term.field else (P.title, P.notes)
+        parts.append(or_(*(c.ilike(_inline(pattern), escape="\\") for c in columns)))
+    return and_(*parts)
 
 
 def term_condition(term: Term) -> ColumnElement[bool]:
@@ -118,16 +183,12 @@ def term_condition(term: Term) -> ColumnElement[bool]:
     if term.field in ("", "title") and len(text) >= 3:
         pattern = f"%{like_escape(text)}%"
         columns = (P.title,) if term.field else (P.title, P.notes)
-        parts.extend(c.ilike(pattern, escape="\\") for c in columns)
+        parts.extend(c.ilike(_inline(pattern), escape="\\") for c in columns)
     query = ts_query(term)
     if query:
-        match = _words_match(query)
-        recheck = _SHARED_WEIGHT.get(term.field)
-        if recheck is not None:  # abstract and categories share weight D: which one was it
-            match = and_(match, recheck.regexp_match(word_pattern(term), flags="i"))
-        parts.append(match)
+        parts.append(_words_condition(term, query))
     if not parts:  # punctuation only ("C++" has no word): the title as typed
-        parts.append(P.title.ilike(f"%{like_escape(term.text)}%", escape="\\"))
+        parts.append(P.title.ilike(_inline(f"%{like_escape(term.text)}%"), escape="\\"))
     return or_(*parts)
 
 
@@ -137,26 +198,265 @@ def condition(terms: list[Term]) -> ColumnElement[bool]:
     return and_(*(term_condition(t) for t in terms))
 
 
+def _newest(session: Session, cond: ColumnElement[bool], n: int) -> list[int]:
+    return list(session.scalars(select(P.id).where(cond).order_by(P.id.desc()).limit(n)))
+
+
+# -- the words pass: walk newest first, or read the index's matches ---------------------------
+# Measured per paper at 100,000 papers: checking a paper's head on a walk of the primary key
+# (it is in the row) 0.3 µs, its abstract's words (TOASTed) 2.5 µs more; reading a match of a
+# bitmap ~2.5 µs (the index lists, the row, the sort), and rechecking it (a phrase or a field needs the positions) as a walk would.
+_WALK_HEAD_US, _ABSTRACT_US, _BITMAP_US, _BITMAP_FIXED_US = 0.3, 2.5, 2.5, 200.0
+_STATS_TTL_S = 600.0
+_stats_cache: dict[str, tuple[float, Statistics]] = {}
+
+
+class Statistics:
+    """How common each word is, from PostgreSQL's statistics on the two word columns
+    (``pg_stats.most_common_elems``, kept by ANALYZE/autovacuum), and the table's size."""
+
+    def __init__(self, rows: float, columns: dict[str, tuple[dict[str, float], float]]) -> None:
+        self.rows = max(rows, 1.0)
+        self.columns = columns
+
+    @classmethod
+    def read(cls, session: Session) -> Statistics:
+        key = str(session.get_bind().url)
+        now = time.monotonic()
+        cached = _stats_cache.get(key)
+        if cached and now - cached[0] < _STATS_TTL_S:
+            return cached[1]
+        conn = session.connection()
+        rows = conn.exec_driver_sql(
+            "SELECT reltuples FROM pg_class WHERE oid = 'papers'::regclass").scalar()
+        columns: dict[str, tuple[dict[str, float], float]] = {}
+        for name, elems, freqs in conn.exec_driver_sql(
+                "SELECT attname, most_common_elems::text::text[], most_common_elem_freqs "
+                "FROM pg_stats WHERE tablename = 'papers' "
+                "AND attname IN ('search_head', 'search_abstract')"):
+            if elems and freqs and len(freqs) >= len(elems) + 2:  # + the least, most common
+                columns[name] = (dict(zip(elems, freqs, strict=False)),
+                                 float(freqs[len(elems)]))  # the least common one's
+        stats = cls(float(rows or 0.0), columns)
+        _stats_cache[key] = (now, stats)
+        return stats
+
+    def frequency(self, column: str, token: str, prefix: bool) -> float:
+        """The share of papers with ``token`` (``prefix``: a word starting with it) in
+        ``column``; one not among the most common: half the least common one's."""
+        if column not in self.columns:
+            return 0.01  # never analysed: assume a rare word
+        common, least = self.columns[column]
+        if prefix:
+            share = sum(f for w, f in common.items() if w.startswith(token))
+            return min(1.0, max(share, least / 2))
+        return common.get(token, least / 2)
+
+    def term_frequency(self, term: Term, complete: bool) -> float:
+        tokens = [t.lower() for t in _LEXEME.findall(term.text.rstrip("*"))]
+        query = ts_query(term, prefix=complete)
+        if not tokens:
+            return 1.0
+        share = []
+        open_end = query.endswith(("*", "*A", "*B", "*C", "*D"))
+        for column in _term_columns(term):
+            freqs = sorted(self.frequency(column, tok, open_end and i == len(tokens) - 1)
+                           for i, tok in enumerate(tokens))
+            # a phrase: as common as its rarest word (two words, "语音", are mostly a word),
+            # rarer with each further word
+            phrase = freqs[0]
+            for f in freqs[2:]:
+                phrase *= f ** 0.5
+            share.append(phrase)
+        missing = 1.0
+        for f in share:
+            missing *= 1.0 - f
+        return 1.0 - missing
+
+
+def _term_columns(term: Term) -> tuple[str, ...]:
+    if term.field == "abstract":
+        return ("search_abstract",)
+    if term.field:
+        return ("search_head",)
+    return ("search_head", "search_abstract")
+
+
+PROBE = 500  # papers a first walk checks, to see how common the words are together
+
+
+def _costs(stats: Statistics, terms: list[Term]) -> tuple[float, float]:
+    """(µs to check one paper on a walk, µs to read one match from the indexes)."""
+    abstract = any("search_abstract" in _term_columns(t) for t in terms)
+    check_us = _WALK_HEAD_US + (_ABSTRACT_US if abstract else 0.0)
+    recheck = any(len(_LEXEME.findall(t.text)) > 1 or t.field not in ("", "abstract")
+                  for t in terms)
+    return check_us, _BITMAP_US + (check_us if recheck else 0.0)
+
+
+def walk_is_cheaper(stats: Statistics, share: float, n: int, check_us: float,
+                    match_us: float) -> bool:
+    """Whether walking the primary key until ``n`` matches (papers with the words: ``share``
+    of them) costs less than reading every match from the indexes. (The planner prices
+    checking a paper's words far below what reading a TOASTed vector costs, and walks for
+    words in 2 % of the papers: 20 ms instead of 3.)"""
+    walk_us = min(stats.rows, n / max(share, 1e-9)) * check_us
+    return walk_us <= _BITMAP_FIXED_US + share * stats.rows * match_us
+
+
+def _words_newest(session: Session, terms: list[Term], cond: ColumnElement[bool], n: int,
+                  complete_last: bool, rank: bool, limit: int, rank_cap: int) -> list[int]:
+    """The words pass: the ``n`` newest matches of ``cond`` (``rank``: the best ``limit`` of
+    them, ``ts_rank``). When the statistics say the words may be common enough, a walk of the
+    newest ``PROBE`` papers first, which also measures how common they are together; then
+    the walk goes on while that is cheaper, and the older matches are read from the indexes
+    (``ORDER BY id + 0``: sorted after reading, never a walk on a guess). A wrong guess costs
+    a bounded walk, not a walk of the whole table (FTS5's early stop, by other means)."""
+    queries = [q for q in (ts_query(t, prefix=complete_last and i == len(terms) - 1)
+                           for i, t in enumerate(terms)) if q]
+    every = _tsquery(" & ".join(f"({q})" for q in queries))
+    head_rank = func.ts_rank(literal_column(_HEAD_WEIGHTS), HEAD, every)
+
+    def run(where: ColumnElement[bool], order: Any, k: int) -> list[tuple[int, float]]:
+        columns = (P.id, head_rank) if rank else (P.id, literal_column("0.0"))
+        return [(int(i), float(r)) for i, r in session.execute(
+            select(*columns).where(where).order_by(order).limit(k))]
+
+    stats = Statistics.read(session)
+    check_us, match_us = _costs(stats, terms)
+    # the terms' words together are at most as common as the rarest term's
+    share = min(stats.term_frequency(t, complete_last and i == len(terms) - 1)
+                for i, t in enumerate(terms))
+    rows: list[tuple[int, float]] = []
+    bound: int | None = None
+    if walk_is_cheaper(stats, share, n, check_us, match_us):
+        top = session.scalar(select(func.max(P.id)))
+        if top is None:
+            return []
+        # a short walk first: how common the words are together (correlated or not)
+        bound = int(top) - PROBE
+        rows = run(and_(P.id > bound, cond), P.id.desc(), n)
+        if len(rows) < n and bound > 0:
+            seen = (len(rows) + 0.5) / PROBE
+            if walk_is_cheaper(stats, seen, n - len(rows), check_us, match_us):
+                upper, bound = bound, bound - int(2 * (n - len(rows)) / seen) - 100
+                rows += run(and_(P.id > bound, P.id <= upper, cond), P.id.desc(),
+                            n - len(rows))
+    if len(rows) < n and (bound is None or bound > 0):
+        older = cond if bound is None else and_(P.id <= bound, cond)
+        # id + 0: sorted after reading the matches, never a walk of the primary key
+        rows += run(older, (P.id + 0).desc(), n - len(rows))
+    if not rank:
+        return [pid for pid, _ in rows]
+    score = dict(rows)
+    if 1 < len(rows) <= rank_cap:  # all the matches: the abstract's words count too
+        for pid, r in session.execute(select(P.id, func.ts_rank(ABSTRACT, every))
+                                      .where(P.id.in_(list(score)))):
+            score[int(pid)] += float(r)
+    return sorted(score, key=lambda pid: (-score[pid], -pid))[:limit]
+
+
 def matches(session: Session, terms: list[Term], limit: int, rank: bool,
-            rank_cap: int = 250) -> list[int]:
-    """Ids of papers matching every term: newest first (``rank=False``), or best first of the
-    newest ``rank_cap + 1`` matches (``rank=True``)."""
+            rank_cap: int = 250, exact_cap: int = 500) -> list[int]:
+    """Ids of papers matching every term (``condition``), in the passes of the SQLite search
+    (``PapersRepository._matches``), each newest first and each run only when the ones before
+    left fewer than ``limit``: the terms as whole words (the word indexes; for a common word
+    the planner walks the primary key and stops early), as title/notes substrings (trigram
+    indexes), the last word completed as a prefix, and, for several terms found in different
+    ways, the rarest term's papers (at most ``exact_cap``) checked for the others.
+    ``rank=False``: newest first; ``rank=True``: the words pass's newest ``rank_cap + 1``
+    matches best first (``ts_rank``), then the other passes' newest first."""
     if not terms:
         return []
-    cond = condition(terms)
-    if not rank:
-        return list(session.scalars(
-            select(P.id).where(cond).order_by(P.id.desc()).limit(limit)))
-    newest = select(P.id).where(cond).order_by(P.id.desc()).limit(rank_cap + 1).subquery()
-    queries = [q for q in (ts_query(t) for t in terms) if q]
-    score: ColumnElement[Any] = (
-        func.ts_rank(literal_column(_RANK_WEIGHTS), WORDS,
-                     _tsquery(" & ".join(f"({q})" for q in queries)))
-        if queries else literal(0.0))
-    stmt = (
-        select(P.id)
-        .where(P.id.in_(select(newest.c.id)))
-        .order_by(score.desc(), P.id.desc())
-        .limit(limit)
-    )
-    return [int(pid) for pid in session.scalars(stmt)]
+    found: list[int] = []
+    seen: set[int] = set()
+
+    def add(pids: list[int]) -> None:
+        for pid in pids:
+            if len(found) >= limit:
+                return
+            if pid not in seen:
+                seen.add(pid)
+                found.append(pid)
+
+    def words_pass(complete_last: bool) -> None:
+        cond = words_condition(terms, complete_last)
+        if cond is None or len(found) >= limit:
+            return
+        n = rank_cap + 1 if rank else limit
+        add(_words_newest(session, terms, cond, n, complete_last, rank, limit, rank_cap))
+
+    exact = words_condition(terms, complete_last=False)
+    last = terms[-1]
+    completes = ts_query(last, prefix=True) != ts_query(last, prefix=False)
+    words_pass(False)
+    substrings = substring_condition(terms)
+    if substrings is not None and len(found) < limit:
+        add(_newest(session, substrings, limit))
+    if len(terms) == 1:
+        if completes:
+            words_pass(True)
+    elif len(found) < limit:
+        mixed, checked = _mixed_matches(session, terms, limit, exact_cap)
+        add(mixed)
+        if not checked and completes:
+            words_pass(True)
+    if not found and exact is None and substrings is None:  # punctuation only ("C++")
+        add(_newest(session, condition(terms), limit))
+    return found if rank else sorted(found, reverse=True)
+
+
+# the fields a term is looked for in (as a substring) among the rarest term's papers, as
+# papers_repo's _LIKE_FIELDS
+_LIKE_FIELDS: dict[str, tuple[Any, ...]] = {
+    "": (P.title, P.notes, P.authors_text, P.venue, P.abstract),
+    "authors": (P.authors_text,), "title": (P.title,), "venue": (P.venue,),
+    "abstract": (P.abstract,), "categories": (P.categories,),
+}
+
+
+def _term_ids(session: Session, term: Term, cap: int, complete_word: bool) -> list[int] | None:
+    """All papers containing ``term`` (title/notes substring, whole words, and its words
+    completed when ``complete_word``), or None when there are more than ``cap``."""
+    conds = [substring_condition([term]), words_condition([term], complete_last=False)]
+    if complete_word:
+        conds.append(words_condition([term], complete_last=True))
+    ids: set[int] = set()
+    for cond in conds:
+        if cond is None:
+            continue
+        rows = _newest(session, cond, cap + 1)
+        if len(rows) > cap:
+            return None
+        ids.update(rows)
+    return sorted(ids) if len(ids) <= cap else None
+
+
+def _mixed_matches(session: Session, terms: list[Term], limit: int, cap: int
+                   ) -> tuple[list[int], bool]:
+    """Papers with every term, each found in its own way (one a substring of the title,
+    another a word of the abstract), and whether every paper of the rarest term was checked,
+    as SQLite's ``_exact_matches``: the rarest term's papers (at most ``cap``) checked for the
+    other terms as substrings of their fields. When every term is in more than ``cap``
+    papers, the passes' matches are the answer (no scan of the table)."""
+    complete: list[tuple[Term, list[int]]] = []
+    # the longest (likely rarest) term first; each later one is only asked whether it is
+    # rarer than the rarest so far (a common word stops at that many papers)
+    for i in sorted(range(len(terms)), key=lambda i: -len(terms[i].text)):
+        smallest = min((len(ids) for _, ids in complete), default=cap)
+        ids = _term_ids(session, terms[i], smallest, complete_word=i == len(terms) - 1)
+        if ids is not None:
+            complete.append((terms[i], ids))
+    if not complete:
+        return [], False
+    rare, candidates = min(complete, key=lambda x: len(x[1]))
+    if not candidates:
+        return [], True
+    conds: list[ColumnElement[bool]] = []
+    for t in terms:
+        if t is rare:
+            continue
+        pattern = f"%{like_escape(t.text.rstrip('*'))}%"
+        fields = _LIKE_FIELDS.get(t.field, _LIKE_FIELDS[""])
+        conds.append(or_(*(c.ilike(_inline(pattern), escape="\\") for c in fields)))
+    return _newest(session, and_(P.id.in_(candidates), *conds), limit), True

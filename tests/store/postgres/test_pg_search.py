@@ -68,7 +68,7 @@ def _plan(pg: Database, query: str) -> str:
         return "\n".join(r[0] for r in session.connection().exec_driver_sql("EXPLAIN " + sql))
 
 
-WORDS_INDEX = "ix_papers_tsv_search_words"
+HEAD_INDEX, ABSTRACT_INDEX = "ix_papers_tsv_head", "ix_papers_tsv_abstract"
 
 
 def test_the_word_index_answers_words_phrases_prefixes_and_chinese(pg: Database) -> None:
@@ -77,16 +77,21 @@ def test_the_word_index_answers_words_phrases_prefixes_and_chinese(pg: Database)
             "SELECT indexname FROM pg_indexes WHERE tablename = 'papers' "
             "AND indexdef LIKE '%USING gin%'"))}
     assert names == {"ix_papers_trgm_title", "ix_papers_trgm_notes",
-                     "ix_papers_trgm_categories", WORDS_INDEX}
+                     "ix_papers_trgm_categories", HEAD_INDEX, ABSTRACT_INDEX}
     PapersService(pg).import_records(
         [rec(f"Filler paper {n} about graphs", "Nothing here.") for n in range(300)]
         + [rec("Perovskite solar cells", "Perovskite films."),
            rec("面向语音识别的自监督学习", "本文研究机器翻译。")])
-    for query in ("perovskite", "AI", '"solar cells"', "perov*", "语音", "au:Author",
-                  "cat:cs.CL"):
+    for query in ("perovskite", "AI", '"solar cells"', "perov*", "语音"):  # any field
         plan = _plan(pg, query)
-        assert WORDS_INDEX in plan, (query, plan)
+        assert HEAD_INDEX in plan and ABSTRACT_INDEX in plan, (query, plan)
         assert "Seq Scan" not in plan, (query, plan)
+    for query in ("au:Author", "cat:cs.CL", "ti:solar"):  # the head only
+        plan = _plan(pg, query)
+        assert HEAD_INDEX in plan and ABSTRACT_INDEX not in plan, (query, plan)
+        assert "Seq Scan" not in plan, (query, plan)
+    plan = _plan(pg, "abs:films")
+    assert ABSTRACT_INDEX in plan and HEAD_INDEX not in plan, plan
     assert "ix_papers_trgm_title" in _plan(pg, "erovski")  # a substring inside a title word
 
 
@@ -147,3 +152,30 @@ def test_every_query_shape_finds_the_same_papers_as_on_sqlite(
         assert (pg_page.total, len(pg_page.ids)) == (lite_page.total, len(lite_page.ids)), query
     assert found_something >= len(QUERY_SHAPES) - 3  # the shapes do find papers
     lite.dispose()
+
+
+def test_a_common_word_is_walked_newest_first_and_a_rare_one_read_from_the_index() -> None:
+    stats = papers_search_pg.Statistics(1_000_000, {
+        "search_head": ({"learning": 0.3, "zhang": 0.001}, 0.0005),
+        "search_abstract": ({"learning": 0.4}, 0.0005)})
+    learning, = parse_query("learning")
+    assert stats.term_frequency(learning, complete=False) == pytest.approx(1 - 0.7 * 0.6)
+    assert stats.term_frequency(Term("learn"), complete=True) == pytest.approx(1 - 0.7 * 0.6)
+    check_us, match_us = papers_search_pg._costs(stats, [learning])
+    cheaper = papers_search_pg.walk_is_cheaper
+    assert cheaper(stats, 0.58, 251, check_us, match_us)  # ~430 papers checked
+    assert not cheaper(stats, 0.001, 251, check_us, match_us)  # a walk of 251,000 papers
+
+
+def test_a_common_word_and_a_rare_one_find_the_same_newest_papers(pg: Database) -> None:
+    svc = PapersService(pg)
+    svc.import_records([rec(f"Learning paper {n}", "We study learning.") for n in range(900)]
+                       + [rec("Zyxophone learning", "Rare.")]
+                       + [rec(f"Learning paper {n} again", "Learning.") for n in range(900)])
+    with pg.engine.connect() as conn:
+        conn.exec_driver_sql("ANALYZE papers")
+        conn.commit()
+    newest = [r.title for r in svc.search("learning", 5)]
+    assert newest[0].startswith("Learning paper") and len(newest) == 5
+    assert [r.title for r in svc.search("zyxophone learning", 5)] == ["Zyxophone learning"]
+    assert svc.list_page(PaperFilter(query="learning")).total == 1801
