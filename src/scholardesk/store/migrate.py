@@ -257,7 +257,8 @@ def _is_fts_shadow(diff: object) -> bool:
         name = getattr(diff[1], "name", "")
         return "_fts" in name
     if isinstance(diff, tuple) and len(diff) >= 2 and diff[0] == "remove_index":
-        return str(getattr(diff[1], "name", "")).startswith(("ix_papers_trgm_", "ix_papers_tsv_"))
+        return str(getattr(diff[1], "name", "")).startswith(
+            ("ix_papers_trgm_", "ix_papers_tsv_", "ix_papers_pgsort_"))
     if isinstance(diff, tuple) and len(diff) >= 4 and diff[0] == "remove_column":
         return diff[2] == "papers" and getattr(diff[3], "name", "") in (  # 0002q
             "search_head", "search_abstract")

@@ -198,8 +198,12 @@ def condition(terms: list[Term]) -> ColumnElement[bool]:
     return and_(*(term_condition(t) for t in terms))
 
 
-def _newest(session: Session, cond: ColumnElement[bool], n: int) -> list[int]:
-    return list(session.scalars(select(P.id).where(cond).order_by(P.id.desc()).limit(n)))
+def _newest(session: Session, cond: ColumnElement[bool], n: int, walk: bool = True
+            ) -> list[int]:
+    """``walk=False``: read every match from the indexes, then sort (``id + 0``), for a
+    substring, which a walk checks with ILIKE at 3 µs a paper."""
+    order = P.id.desc() if walk else (P.id + 0).desc()
+    return list(session.scalars(select(P.id).where(cond).order_by(order).limit(n)))
 
 
 # -- the words pass: walk newest first, or read the index's matches ---------------------------
@@ -344,8 +348,17 @@ def _words_newest(session: Session, terms: list[Term], cond: ColumnElement[bool]
                             n - len(rows))
     if len(rows) < n and (bound is None or bound > 0):
         older = cond if bound is None else and_(P.id <= bound, cond)
-        # id + 0: sorted after reading the matches, never a walk of the primary key
-        rows += run(older, (P.id + 0).desc(), n - len(rows))
+        # id + 0: sorted after reading the matches, never a walk of the primary key; and for
+        # many matches (a page of 10,000) not a scan of the table either (2x slower)
+        many = share * stats.rows > 2000
+        conn = session.connection()
+        if many:
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        try:
+            rows += run(older, (P.id + 0).desc(), n - len(rows))
+        finally:
+            if many:
+                conn.exec_driver_sql("SET LOCAL enable_seqscan = on")
     if not rank:
         return [pid for pid, _ in rows]
     score = dict(rows)
@@ -418,14 +431,15 @@ _LIKE_FIELDS: dict[str, tuple[Any, ...]] = {
 def _term_ids(session: Session, term: Term, cap: int, complete_word: bool) -> list[int] | None:
     """All papers containing ``term`` (title/notes substring, whole words, and its words
     completed when ``complete_word``), or None when there are more than ``cap``."""
-    conds = [substring_condition([term]), words_condition([term], complete_last=False)]
+    conds = [(substring_condition([term]), False),
+             (words_condition([term], complete_last=False), True)]
     if complete_word:
-        conds.append(words_condition([term], complete_last=True))
+        conds.append((words_condition([term], complete_last=True), True))
     ids: set[int] = set()
-    for cond in conds:
+    for cond, walk in conds:
         if cond is None:
             continue
-        rows = _newest(session, cond, cap + 1)
+        rows = _newest(session, cond, cap + 1, walk)
         if len(rows) > cap:
             return None
         ids.update(rows)
