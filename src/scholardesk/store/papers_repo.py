@@ -14,7 +14,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from scholardesk.domain.paper_query import Term, parse_query
 from scholardesk.domain.papers import (
     Paper,
     PaperFilter,
@@ -130,43 +131,7 @@ def split_query(query: str) -> tuple[list[str], list[str]]:
     return long_terms, short_terms
 
 
-STOPWORDS = frozenset(
-    "a an and are as at be by for from in into is it of on or that the their this to we with"
-    .split()
-)
-FIELD_PREFIXES = {"au": "authors", "author": "authors", "ti": "title", "title": "title",
-                  "cat": "categories", "venue": "venue", "abs": "abstract"}
-_QTERM = re.compile(r'(?:(?<!\S)([A-Za-z]+):)?(?:"([^"]*)"|(\S+))')
-
-
-@dataclass(frozen=True)
-class Term:
-    """One search term: ``text`` (a word, a quoted phrase), the column a prefix names
-    (``au:`` → "authors"; "" = every field) and whether it was quoted (an exact phrase)."""
-
-    text: str
-    field: str = ""
-    quoted: bool = False
-
-
-def parse_query(query: str) -> list[Term]:
-    """The terms of a search box query. ``au:Name``, ``ti:word``, ``cat:cs.CL``,
-    ``venue:``, ``abs:`` restrict a term to a column (``au:"Del Maestro"`` a phrase); an
-    unknown prefix is part of the word (``http://…``). Unquoted stopwords (of, the, a…) are
-    not matched when the query has other words: ``state of the art`` finds papers with
-    "state" and "art"; ``"state of the art"`` is the exact phrase."""
-    terms: list[Term] = []
-    for m in _QTERM.finditer(query):
-        prefix, quoted, bare = m.group(1), m.group(2), m.group(3)
-        text_ = (quoted if quoted is not None else bare or "").strip()
-        field = FIELD_PREFIXES.get(prefix.lower(), None) if prefix else ""
-        if field is None:  # not a field prefix: keep the whole word
-            text_ = f"{prefix}:{text_}"
-            field = ""
-        if text_:
-            terms.append(Term(text_, field, quoted is not None))
-    content = [t for t in terms if t.quoted or t.field or t.text.lower() not in STOPWORDS]
-    return content or terms
+# the search box's query language: domain/paper_query.py (the window highlights by it too)
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")

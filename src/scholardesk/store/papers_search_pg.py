@@ -50,7 +50,7 @@ from sqlalchemy.orm import Session
 from scholardesk.store.models.papers import PaperModel as P
 
 if TYPE_CHECKING:
-    from scholardesk.store.papers_repo import Term
+    from scholardesk.domain.paper_query import Term
 
 # As papers_repo's word index sees text: \w+ words, CJK characters one word each.
 _CJK_CHAR = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from scholardesk.domain.paper_query import highlight_words
+
 HIGHLIGHT = "#fff59d"
 
 
@@ -35,9 +37,10 @@ def highlighted_html(text: str, terms: list[str]) -> str:
 
 
 def search_terms(query: str) -> list[str]:
-    """The words of a search box query worth marking (quotes and operators dropped)."""
-    words = re.findall(r"[^\s\"'()]+", query)
-    return [w for w in words if w.upper() not in ("AND", "OR", "NOT") and len(w) >= 1]
+    """The words of a search box query worth marking: as the search reads the query
+    (domain/paper_query.py), so ``au:Bengio`` marks "Bengio", a quoted phrase is marked whole
+    and a dropped stopword is not marked."""
+    return highlight_words(query)
 
 
 class HighlightDelegate(QStyledItemDelegate):
