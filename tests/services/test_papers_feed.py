@@ -346,3 +346,29 @@ def test_the_newest_batch_comes_first_whatever_the_scores(
     assert all(r.work_key not in testing_ids for r in rows[second:])
     scores = [r.score for r in rows[:second]]
     assert scores == sorted(scores, reverse=True)  # best first within the batch
+
+
+def test_adding_to_the_library_is_one_action_the_paper_and_its_triage_state_or_neither(
+    services: Services, local_server: ThreadingHTTPServer, real_fixture: Callable[[str], Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from scholardesk.store.papers_feed_repo import PapersFeedRepository
+
+    point_at(services, local_server)
+    serve(local_server, feed(recorded_entries(real_fixture, TESTING)))
+    services.papers.subscribe("cs.SE")
+    services.papers_feed.update()
+    newest = parse_atom(feed(recorded_entries(real_fixture, TESTING))).records[0]
+    before = services.papers.count()
+
+    def broken(*_a: object, **_k: object) -> None:
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(PapersFeedRepository, "set_state", broken)
+    with pytest.raises(RuntimeError):
+        services.papers_feed.like(newest.arxiv_id or "", "testing")
+    assert services.papers.count() == before  # no paper without its "added" state
+    monkeypatch.undo()
+    services.papers_feed.like(newest.arxiv_id or "", "testing")
+    assert services.papers.count() == before + 1
+    assert services.papers_feed.status().unseen == 9

@@ -357,6 +357,17 @@ class PapersService:
     ) -> ImportReport:
         return self._store([_Incoming(r) for r in records], progress)
 
+    def store_records_in(self, repo: PapersRepository,
+                         records: Iterable[PaperRecord]) -> ImportReport:
+        """Store ``records`` with the import's dedupe and merge, inside the caller's open
+        transaction (``repo`` is on its session): for a use case that stores papers and rows
+        of its own as one action, e.g. the feed's "add to library" with its triage state."""
+        report = ImportReport()
+        self._store_batch(repo, [_Incoming(r) for r in records], report, False)
+        if report.imported or report.updated:
+            report.changes = Changes.of(PAPERS)
+        return report
+
     def _store(
         self,
         items: Sequence[_Incoming],

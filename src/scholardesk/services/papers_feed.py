@@ -53,6 +53,7 @@ from scholardesk.domain.papers_feed_entries import (
 )
 from scholardesk.store.db import Database
 from scholardesk.store.papers_feed_repo import PapersFeedRepository
+from scholardesk.store.papers_repo import PapersRepository
 
 if TYPE_CHECKING:
     from scholardesk.services.papers import PapersService
@@ -390,15 +391,17 @@ class PapersFeedService:
             raise InputError("Give a tag to file the paper under, e.g. --like speech.")
         entry = self._entry(arxiv_id)
         papers = self._papers_service()
-        report = papers.import_records([_record(entry, clean)])
-        if report.errors:
-            raise InputError(f"{entry.arxiv_id} could not be added: {report.errors[0].message}")
-        with self.db.reading() as session:
-            ids = PapersFeedRepository(session).library_arxiv_ids([entry.work_key])
-        if entry.work_key in ids:  # already there before: the tag is added all the same
-            papers.update([ids[entry.work_key]], add_tags=[clean])
-        with self.db.transaction() as session:
-            PapersFeedRepository(session).set_state([entry.work_key], ADDED, clean)
+        with self.db.transaction() as session:  # the paper, its tag and the triage state at once
+            repo = PapersRepository(session)
+            report = papers.store_records_in(repo, [_record(entry, clean)])
+            if report.errors:
+                raise InputError(
+                    f"{entry.arxiv_id} could not be added: {report.errors[0].message}")
+            feed = PapersFeedRepository(session)
+            ids = feed.library_arxiv_ids([entry.work_key])
+            if entry.work_key in ids:  # already there before: the tag is added all the same
+                repo.add_tags([ids[entry.work_key]], [clean])
+            feed.set_state([entry.work_key], ADDED, clean)
         return Changes.of(PAPERS)
 
     def not_interested(self, arxiv_id: str) -> Changes:
