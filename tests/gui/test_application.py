@@ -22,9 +22,9 @@ def test_a_file_that_is_not_a_library_leads_to_another_location(
     (bad / "library.sqlite").write_text("not sqlite", encoding="utf-8")
     asked: list[str] = []
 
-    def choose_other(self: Session, exc: ScholarDeskError, paths: Paths) -> Path:
+    def choose_other(self: Session, exc: ScholarDeskError, paths: Paths) -> Paths:
         asked.append(exc.message)
-        return tmp_path / "good"
+        return Paths.resolve(tmp_path / "good")
 
     monkeypatch.setattr(Session, "_ask_other_location", choose_other)
     session = Session(make_qapplication(), None, open_services)
@@ -47,6 +47,34 @@ def test_declining_another_location_quits_cleanly(
     session = Session(make_qapplication(), None, open_services)
     assert session.open(Paths.resolve(tmp_path)) is False
     session.shutdown()
+
+
+def test_a_server_library_that_cannot_be_opened_offers_the_local_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qapp: Any
+) -> None:
+    pytest.importorskip("psycopg")
+    from PySide6.QtWidgets import QMessageBox
+
+    offered: list[list[str]] = []
+
+    def click_local(box: QMessageBox) -> int:  # instead of waiting for the user
+        offered.append([b.text() for b in box.buttons()])
+        next(b for b in box.buttons() if b.text() == "Open my local library instead").click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", click_local)
+    monkeypatch.setenv("SCHOLARDESK_DB", "postgresql+psycopg://lab@127.0.0.1:9/lab_library")
+    server = Paths.resolve(tmp_path / "home")  # what --db / SCHOLARDESK_DB gave: port 9 refuses
+    assert server.sqlite_file is None
+    session = Session(make_qapplication(), None, open_services)
+    try:
+        assert session.open(server)
+        assert "Open my local library instead" in offered[0] and "Quit" in offered[0]
+        assert session.services is not None
+        assert session.services.paths.sqlite_file == (tmp_path / "home").resolve() / "library.sqlite"
+        session.runner.wait_idle(30)
+    finally:
+        session.shutdown()
 
 
 def test_switching_library_opens_the_other_folder(tmp_path: Path, qapp: Any) -> None:

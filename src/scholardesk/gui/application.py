@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from scholardesk.core.config import Paths, remember_home
+from scholardesk.core.config import DB_FILENAME, Paths, remember_home
 from scholardesk.core.errors import LibraryError
 from scholardesk.core.i18n import current_language, tr
 from scholardesk.core.instance_lock import InstanceLock
@@ -74,27 +74,42 @@ class Session:
                     raise
             except LibraryError as exc:
                 logger.warning("Cannot open library %s: %s", paths.db_url, exc)
-                folder = self._ask_other_location(exc, paths)
-                if folder is None:
+                other = self._ask_other_location(exc, paths)
+                if other is None:
                     return False
-                paths = Paths.resolve(folder)
+                paths = other
                 continue
             self._install(services, lock)
             return True
 
-    def _ask_other_location(self, exc: LibraryError, paths: Paths) -> Path | None:
+    def failure_box(self, exc: LibraryError, paths: Paths) -> tuple[QMessageBox, dict[str, object]]:
+        """The "cannot open the library" question and its buttons by what they do: "local"
+        (a library on a server could not be opened: the personal one in the data folder
+        instead), "choose" (another folder), "quit"."""
         box = QMessageBox()
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(tr("Cannot open the library"))
         box.setText(exc.message)
         box.setInformativeText(exc.hint)
-        choose = box.addButton(tr("Choose another location…"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(tr("Quit"), QMessageBox.ButtonRole.RejectRole)
+        buttons: dict[str, object] = {}
+        if paths.sqlite_file is None:
+            buttons["local"] = box.addButton(tr("Open my local library instead"),
+                                             QMessageBox.ButtonRole.AcceptRole)
+        buttons["choose"] = box.addButton(tr("Choose another location…"),
+                                          QMessageBox.ButtonRole.AcceptRole)
+        buttons["quit"] = box.addButton(tr("Quit"), QMessageBox.ButtonRole.RejectRole)
+        return box, buttons
+
+    def _ask_other_location(self, exc: LibraryError, paths: Paths) -> Paths | None:
+        box, buttons = self.failure_box(exc, paths)
         box.exec()
-        if box.clickedButton() is not choose:
+        clicked = box.clickedButton()
+        if clicked is buttons.get("local"):
+            return local_library(paths.home)
+        if clicked is not buttons["choose"]:
             return None
         folder = QFileDialog.getExistingDirectory(None, tr("Choose a library folder"), str(paths.home.parent))
-        return Path(folder) if folder else None
+        return local_library(Path(folder)) if folder else None
 
     def _install(self, services: Services, lock: InstanceLock) -> None:
         self.close_library()
@@ -108,7 +123,7 @@ class Session:
     def switch(self, folder: Path) -> None:
         """File > Library location: open another library folder in place of this one."""
         old_paths = self.services.paths if self.services else None
-        new_paths = Paths.resolve(folder)
+        new_paths = local_library(folder)
         if old_paths is not None and new_paths.db_url == old_paths.db_url:
             return
         self.runner.cancel_all()
@@ -131,6 +146,13 @@ class Session:
     def shutdown(self) -> None:
         self.runner.shutdown()
         self.close_library()
+
+
+def local_library(folder: Path) -> Paths:
+    """The SQLite library in ``folder``, whatever --db or SCHOLARDESK_DB named (a server that
+    refused is not asked again)."""
+    home = folder.expanduser().resolve()
+    return Paths(home=home, db_url=f"sqlite:///{(home / DB_FILENAME).as_posix()}")
 
 
 def run_application(paths: Paths, language: str | None, open_services: OpenServices) -> int:
