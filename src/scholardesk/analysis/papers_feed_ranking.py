@@ -37,8 +37,10 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import string
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
@@ -72,6 +74,7 @@ BOOST = 0.5
 REASON_TERMS = 3
 KEYWORDS = 40
 SEED = 15
+FIT_THREADS = 4  # at most; fewer on a machine with fewer cores
 
 _PUNCT = str.maketrans({c: " " for c in string.punctuation
                         + "\u2010\u2011\u2012\u2013\u2014\u2018\u2019\u201c\u201d\u00b7\u2026"})
@@ -242,20 +245,22 @@ def _train(x: sp.csr_matrix, library: Sequence[LabelledDoc], n_new: int,
         groups.append((tag, pos, np.concatenate([_sample(rng, rest, NEGATIVES_PER_MODEL),
                                                  not_interested])))
     groups.append((None, positives, not_interested))  # the overall model
-    models: list[_Model] = []
+    jobs: list[tuple[str | None, IntArray, IntArray]] = []  # (tag, positives, negatives)
     for tag, pos, neg in groups:
         pos = _sample(rng, pos, POSITIVES_PER_MODEL)
-        weights, biases = [], []
-        for fold in (0, 1):
-            negatives = np.concatenate([neg, background[fold]])
-            if len(negatives) == 0:
-                break
-            w, b = _fit(x, pos, negatives)
-            weights.append(w)
-            biases.append(b)
-        else:
-            models.append(_Model(f"tag {tag}" if tag else "library", tag, np.stack(weights),
-                                 np.array(biases, np.float32)))
+        folds = [np.concatenate([neg, background[fold]]) for fold in (0, 1)]
+        if all(len(f) for f in folds):
+            jobs += [(tag, pos, f) for f in folds]
+    # liblinear trains without the GIL: the fits (2 per model) share the cores. Threads inside
+    # one computation, like numpy's; the app's background work is still gui/tasks.py's.
+    with ThreadPoolExecutor(max_workers=min(FIT_THREADS, os.cpu_count() or 1)) as pool:
+        fitted = list(pool.map(lambda job: _fit(x, job[1], job[2]), jobs))
+    models: list[_Model] = []
+    for i in range(0, len(jobs), 2):
+        tag = jobs[i][0]
+        (w0, b0), (w1, b1) = fitted[i], fitted[i + 1]
+        models.append(_Model(f"tag {tag}" if tag else "library", tag, np.stack([w0, w1]),
+                             np.array([b0, b1], np.float32)))
     return models
 
 
