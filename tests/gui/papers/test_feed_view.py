@@ -187,6 +187,24 @@ def test_rule_chips_are_added_and_removed(
     assert page.chips() == [] and page.model.rowCount() == 20
 
 
+def test_many_rule_chips_wrap_onto_more_lines_each_whole(
+    services: Services, qtbot: Any, runner: TaskRunner
+) -> None:
+    for word in ("conformer", "transducer", "streaming", "wav2vec", "diarization", "whisper",
+                 "keyword spotting", "speech enhancement", "voice conversion", "tts"):
+        services.papers_feed.add_rule("include", word)
+    services.papers_feed.add_rule("author", "Yoshua Bengio")
+    services.papers_feed.add_rule("category", "cond-mat")
+    page = make_page(services, qtbot, runner)
+    qtbot.waitUntil(lambda: len(page.chips()) == 12, timeout=10_000)
+    qtbot.waitUntil(lambda: page.chips_widget.height() > 30, timeout=5_000)
+    chips = [page.chips_box.itemAt(i).widget() for i in range(page.chips_box.count())]
+    assert len({c.y() for c in chips}) >= 2  # more than one line
+    width = page.chips_widget.width()
+    assert all(c.x() >= 0 and c.x() + c.width() <= width for c in chips)  # none cut off
+    assert page.rule_add.isVisible() and page.rule_add.x() + page.rule_add.width() <= page.width()
+
+
 def test_when_arxiv_cannot_be_reached_the_view_keeps_its_rows_and_says_why(
     filled: Services, qtbot: Any, runner: TaskRunner
 ) -> None:

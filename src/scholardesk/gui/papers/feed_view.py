@@ -51,6 +51,7 @@ from scholardesk.gui.page_base import Page
 from scholardesk.gui.papers.feed_table_model import COLUMN_KEYS, FeedTableModel
 from scholardesk.gui.tasks import Task
 from scholardesk.gui.widgets.empty_state import EmptyState
+from scholardesk.gui.widgets.flow_layout import flow_container
 from scholardesk.services.context import Services
 from scholardesk.services.papers_feed import FeedRow, FeedUpdateReport, FeedView
 
@@ -149,8 +150,8 @@ class FeedPage(Page):
         top.addWidget(self.update_button)
 
         # -- rules: chips and an add row ------------------------------------------------------
-        self.chips_box = QHBoxLayout()
-        self.chips_box.setSpacing(4)
+        # chips wrap onto more lines when there are many (they used to squeeze the row)
+        self.chips_widget, self.chips_box = flow_container(spacing=4)
         self.rule_kind = QComboBox()
         for kind in (INCLUDE, EXCLUDE, FOLLOW_AUTHOR, MUTE_CATEGORY):
             self.rule_kind.addItem(rule_kind_label(kind), kind)
@@ -162,12 +163,12 @@ class FeedPage(Page):
         self.rule_add = QPushButton(tr("Add rule"))
         self.rule_add.clicked.connect(self.add_rule_from_fields)
         rules_row = QHBoxLayout()
-        rules_row.addWidget(QLabel(tr("Rules:")))
-        rules_row.addLayout(self.chips_box)
-        rules_row.addStretch(1)
-        rules_row.addWidget(self.rule_kind)
-        rules_row.addWidget(self.rule_value)
-        rules_row.addWidget(self.rule_add)
+        rules_label = QLabel(tr("Rules:"))
+        rules_row.addWidget(rules_label, 0, Qt.AlignmentFlag.AlignTop)
+        rules_row.addWidget(self.chips_widget, 1)
+        rules_row.addWidget(self.rule_kind, 0, Qt.AlignmentFlag.AlignTop)
+        rules_row.addWidget(self.rule_value, 0, Qt.AlignmentFlag.AlignTop)
+        rules_row.addWidget(self.rule_add, 0, Qt.AlignmentFlag.AlignTop)
 
         # -- the method note and the keys -----------------------------------------------------
         self.method_label = QLabel()
