@@ -45,10 +45,11 @@ install: $(STAMP)
 test: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
-# The store, services and CLI tests on PostgreSQL: a private socket-only server
-# (tools/postgres_for_tests.sh installs the Debian package when it is absent), one fresh database
-# per test; SQLite-only tests are skipped with their reason.
-PG_TESTS ?= tests/store tests/services tests/cli
+# The whole suite on PostgreSQL: a private socket-only server (tools/postgres_for_tests.sh
+# installs the Debian package when it is absent), one fresh database per test; every test that
+# opens a library runs (tests/conftest.py leaves out those that open none), SQLite-only tests are
+# skipped with their reason.
+PG_TESTS ?= tests
 test-postgres: $(TEST_STAMP)
 	SCHOLARDESK_TEST_DATABASE_URL=$$(tools/postgres_for_tests.sh start) \
 	  QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PG_TESTS)

@@ -7,7 +7,8 @@
   With ``SCHOLARDESK_TEST_DATABASE_URL=postgresql+psycopg://…`` (a server's admin URL, e.g. from
   tools/postgres_for_tests.sh) a fresh PostgreSQL database instead (``CREATE DATABASE … TEMPLATE``
   of one migrated once per session, dropped after the test). ``@pytest.mark.sqlite_only`` tests
-  (PRAGMAs, file copies, WAL) are skipped there.
+  (PRAGMAs, file copies, WAL) are skipped there, and tests that open no library are deselected
+  (they would repeat their SQLite run).
 - ``services``: the services of that library in a temporary data folder.
 - ``local_server``: a local HTTP server whose responses a test scripts (faults included).
 """
@@ -91,9 +92,18 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+# A test that uses none of these never opens a library: on PostgreSQL it would only repeat
+# its SQLite run, so the PostgreSQL pass (make test-postgres: the whole suite) leaves it out.
+LIBRARY_FIXTURES = frozenset({"db", "services", "postgres_databases"})
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if not ON_POSTGRES:
         return
+    kept = [i for i in items if LIBRARY_FIXTURES & set(getattr(i, "fixturenames", ()))]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
     for item in items:
         marker = item.get_closest_marker("sqlite_only")
         if marker is not None:
