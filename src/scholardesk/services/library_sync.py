@@ -10,7 +10,7 @@ empty, a different value already there is ``kept``.
 
 The rules:
 
-- **Papers** go through the papers area's own import path (``PapersService._store_batch``):
+- **Papers** go through the papers area's own import path (``PapersService.store_in``):
   the same dedupe (arXiv id, then DOI, then normalised title + first author + year; a paper
   with none of these by its provenance) and the same field-by-field merge as any import, so
   the same work is one paper on both sides and running a sync twice adds nothing.
@@ -74,7 +74,7 @@ from scholardesk.domain.changes import (
     Changes,
 )
 from scholardesk.domain.experiments import NewRun, RunRecord, Series
-from scholardesk.domain.importing import ImportReport, RecordError
+from scholardesk.domain.importing import RecordError
 from scholardesk.domain.papers import (
     InvalidRecord,
     Paper,
@@ -106,7 +106,7 @@ from scholardesk.store.submissions_repo import NewSubmission, SubmissionsReposit
 from scholardesk.store.venues_repo import VenuesRepository
 
 if TYPE_CHECKING:
-    from scholardesk.services.papers import _Incoming
+    from scholardesk.services.papers import IncomingPaper
     from scholardesk.store.db import Database
 
 Session = Any  # a store session (SQLAlchemy stays in store/)
@@ -299,7 +299,7 @@ class LibrarySyncService:
 
     def _papers(self, src: Session, batch: Callable[[], AbstractContextManager[Session]],
                 report: SyncReport, progress: Progress) -> None:
-        from scholardesk.services.papers import PapersService, _Incoming
+        from scholardesk.services.papers import IncomingPaper, PapersService
 
         source_repo = PapersRepository(src)
         ids = source_repo.ids(PaperFilter(sample=False), "added", descending=False)
@@ -308,11 +308,10 @@ class LibrarySyncService:
         for start in range(0, len(ids), BATCH):
             progress.report(start, len(ids), "Copying papers")
             papers = source_repo.papers(ids[start : start + BATCH], with_provenance=True)
-            items = [self._incoming(p, report.source, _Incoming) for p in papers]
-            stored = ImportReport()
+            items = [self._incoming(p, report.source, IncomingPaper) for p in papers]
             with batch() as session:
                 repo = PapersRepository(session)
-                store._store_batch(repo, items, stored, False)
+                stored = store.store_in(repo, items)
                 self._user_fields(session, repo, papers, items, report)
             report.papers.added += stored.imported
             report.papers.merged += stored.updated
@@ -321,7 +320,7 @@ class LibrarySyncService:
         progress.report(len(ids), len(ids), "Copying papers")
 
     @staticmethod
-    def _incoming(paper: Paper, source_label: str, make: type[_Incoming]) -> _Incoming:
+    def _incoming(paper: Paper, source_label: str, make: type[IncomingPaper]) -> IncomingPaper:
         origin = (paper.provenance[0] if paper.provenance else None)
         record = paper_as_record(paper)
         if origin is not None:
@@ -334,7 +333,7 @@ class LibrarySyncService:
                     paper.notes, where=f"paper {paper.id}")
 
     def _user_fields(self, session: Session, repo: PapersRepository, papers: list[Paper],
-                     items: list[_Incoming], report: SyncReport) -> None:
+                     items: list[IncomingPaper], report: SyncReport) -> None:
         """After the batch is stored: the rest of each paper's provenance, and status, rating
         and notes where the target has none."""
         targets = self._target_ids(repo, items)
@@ -358,7 +357,7 @@ class LibrarySyncService:
         repo.add_sources(sources)
 
     @staticmethod
-    def _target_ids(repo: PapersRepository, items: list[_Incoming]) -> list[int | None]:
+    def _target_ids(repo: PapersRepository, items: list[IncomingPaper]) -> list[int | None]:
         """Where each record went: the papers area's keys, in its precedence (arXiv id, DOI,
         title key), else its provenance; None for a record the import refused."""
         keyed: list[dict[str, str] | None] = []

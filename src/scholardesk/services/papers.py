@@ -81,7 +81,10 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 
 @dataclass
-class _Incoming:
+class IncomingPaper:
+    """A record on its way into the library, with what the user set on it where it came from
+    (Zotero, another library): stored by the import's dedupe and merge (``store_in``)."""
+
     record: PaperRecord
     status: str = ""
     rating: int = 0
@@ -90,8 +93,8 @@ class _Incoming:
 
 
 def _only_categories(
-    items: Iterable[_Incoming], wanted: Callable[[Sequence[str]], bool], stats: ReadStats
-) -> Iterator[_Incoming]:
+    items: Iterable[IncomingPaper], wanted: Callable[[Sequence[str]], bool], stats: ReadStats
+) -> Iterator[IncomingPaper]:
     """``--categories`` for the readers that do not filter themselves."""
     for item in items:
         if wanted(item.record.categories):
@@ -252,7 +255,7 @@ class PapersService:
             items = _only_categories(items, wanted, stats)
         report = ImportReport()
         guard = _DiskGuard(self.db.sqlite_file, self.free_space, stats)
-        batch: list[_Incoming] = []
+        batch: list[IncomingPaper] = []
         for item in items:
             batch.append(item)
             if len(batch) >= STREAM_BATCH:
@@ -282,7 +285,7 @@ class PapersService:
                         f"Importing papers: {stats.records:,} from {path.name}")
 
     def _commit_stream_batch(
-        self, batch: Sequence[_Incoming], report: ImportReport, progress: Progress, path: Path,
+        self, batch: Sequence[IncomingPaper], report: ImportReport, progress: Progress, path: Path,
         stats: ReadStats, guard: _DiskGuard,
     ) -> None:
         self._progress(progress, path, stats)  # also where a cancel stops the import
@@ -298,7 +301,7 @@ class PapersService:
 
     def _read_stream(
         self, path: Path, categories: str | Sequence[str], tick: Callable[[], None]
-    ) -> tuple[ReadStats, Iterator[_Incoming]]:
+    ) -> tuple[ReadStats, Iterator[IncomingPaper]]:
         """The file's reader: its live statistics and its records, one at a time."""
         from scholardesk.sources import arxiv_snapshot, atom, bibtex, paper_json
         from scholardesk.sources.import_stream import ReadStats, inner_suffix
@@ -306,24 +309,24 @@ class PapersService:
         suffix = inner_suffix(path)
         if suffix in (".bib", ".bibtex", ".txt"):
             bib = bibtex.BibtexStreamReader(path)
-            return bib.stats, (_Incoming(r, where=f"line {line} ({r.record_ref})")
+            return bib.stats, (IncomingPaper(r, where=f"line {line} ({r.record_ref})")
                                for line, r in bib)
         if suffix in (".json", ".jsonl", ".ndjson") and arxiv_snapshot.looks_like_snapshot(path):
             snap = arxiv_snapshot.SnapshotReader(path, categories, tick)
             snap.stats.filters_categories = True
-            return snap.stats, (_Incoming(r, where=f"line {line} ({r.record_ref})")
+            return snap.stats, (IncomingPaper(r, where=f"line {line} ({r.record_ref})")
                                 for line, r in snap)
         if suffix in (".xml", ".atom") or atom.looks_like_atom(path):
             feed = atom.AtomStreamReader(path)
-            return feed.stats, (_Incoming(r) for r in feed)
+            return feed.stats, (IncomingPaper(r) for r in feed)
         if suffix == ".json":
             from scholardesk.sources import csl_json
 
             if csl_json.looks_like_csl_json(path):  # Zotero / Better BibTeX "CSL JSON"
                 csl = csl_json.CslJsonReader(path)
-                return csl.stats, (_Incoming(r, where=where) for where, r in csl)
+                return csl.stats, (IncomingPaper(r, where=where) for where, r in csl)
             js = paper_json.PaperJsonReader(path)
-            return js.stats, (_Incoming(p.record, p.status, p.rating, p.notes, where)
+            return js.stats, (IncomingPaper(p.record, p.status, p.rating, p.notes, where)
                               for where, p in js)
         stats = ReadStats(str(path))
         stats.errors.add("file", "unknown file type; use .bib (BibTeX), .xml (arXiv Atom), "
@@ -346,7 +349,7 @@ class PapersService:
         from scholardesk.sources.bibtex import parse_bibtex
 
         parsed = parse_bibtex(text, source)
-        items = [_Incoming(r, where=f"line {line} ({r.record_ref})") for line, r in parsed.records]
+        items = [IncomingPaper(r, where=f"line {line} ({r.record_ref})") for line, r in parsed.records]
         report = self._store(items, progress)
         report.errors[:0] = parsed.errors
         report.skipped += parsed.skipped
@@ -355,22 +358,27 @@ class PapersService:
     def import_records(
         self, records: Iterable[PaperRecord], progress: Progress | None = None
     ) -> ImportReport:
-        return self._store([_Incoming(r) for r in records], progress)
+        return self._store([IncomingPaper(r) for r in records], progress)
 
     def store_records_in(self, repo: PapersRepository,
                          records: Iterable[PaperRecord]) -> ImportReport:
         """Store ``records`` with the import's dedupe and merge, inside the caller's open
         transaction (``repo`` is on its session): for a use case that stores papers and rows
         of its own as one action, e.g. the feed's "add to library" with its triage state."""
+        return self.store_in(repo, [IncomingPaper(r) for r in records])
+
+    def store_in(self, repo: PapersRepository, items: Sequence[IncomingPaper]) -> ImportReport:
+        """``store_records_in`` for records that carry the user's status, rating and notes
+        (another library's papers, Zotero items)."""
         report = ImportReport()
-        self._store_batch(repo, [_Incoming(r) for r in records], report, False)
+        self._store_batch(repo, items, report, False)
         if report.imported or report.updated:
             report.changes = Changes.of(PAPERS)
         return report
 
     def _store(
         self,
-        items: Sequence[_Incoming],
+        items: Sequence[IncomingPaper],
         progress: Progress | None = None,
         is_sample: bool = False,
     ) -> ImportReport:
@@ -389,12 +397,12 @@ class PapersService:
     def _store_batch(
         self,
         repo: PapersRepository,
-        batch: Sequence[_Incoming],
+        batch: Sequence[IncomingPaper],
         report: ImportReport,
         is_sample: bool,
     ) -> None:
         # Each valid item with its dedupe keys, in precedence order: arXiv id, DOI, title key.
-        valid: list[tuple[_Incoming, list[tuple[str, str]]]] = []
+        valid: list[tuple[IncomingPaper, list[tuple[str, str]]]] = []
         for item in batch:
             r = item.record
             try:
@@ -428,8 +436,8 @@ class PapersService:
             for item, keys in valid
             if not keys and item.record.source_ref and item.record.record_ref
         )
-        new: list[_Incoming] = []
-        existing_incoming: dict[int, list[_Incoming]] = {}
+        new: list[IncomingPaper] = []
+        existing_incoming: dict[int, list[IncomingPaper]] = {}
         batch_keys: dict[tuple[str, str], int] = {}
         sources_old: list[tuple[int, str, str, str]] = []
         sources_new: list[tuple[int, str, str, str]] = []
@@ -554,7 +562,7 @@ class PapersService:
                     "Crossref does not know this DOI; check it on https://doi.org/"))
                 continue
             records.append(record)
-        stored = self._store([_Incoming(r) for r in records], progress)
+        stored = self._store([IncomingPaper(r) for r in records], progress)
         report.merge(stored)
         report.changes = stored.changes
         return report
@@ -648,7 +656,7 @@ class PapersService:
             except NetworkError as exc:
                 report.errors.append(RecordError("arXiv", sub.search_query, str(exc)))
                 continue
-            stored = self._store([_Incoming(r) for r in records], progress)
+            stored = self._store([IncomingPaper(r) for r in records], progress)
             report.merge(stored)
             report.per_subscription[sub.query] = stored.imported
             with self.db.transaction() as session:
@@ -867,7 +875,7 @@ class PapersService:
         for e in errors:
             logger.warning("Sample paper skipped: %s", e.message)
         items = [
-            _Incoming(replace(p.record, source_kind="sample", source_ref="ScholarDesk sample"),
+            IncomingPaper(replace(p.record, source_kind="sample", source_ref="ScholarDesk sample"),
                       p.status, p.rating, p.notes)
             for p in papers
         ]

@@ -191,7 +191,7 @@ def merged_notes(current: str, old_zotero: str, new_zotero: str) -> str:
 def import_zotero(
     papers: PapersService, path: Path | str | None, progress: Progress | None = None
 ) -> ZoteroImportReport:
-    from scholardesk.services.papers import _Incoming
+    from scholardesk.services.papers import IncomingPaper
     from scholardesk.sources.zotero import read_zotero
 
     progress = progress or no_progress()
@@ -234,7 +234,7 @@ def import_zotero(
         new.extend(again)
     if new:
         stored = papers._store(
-            [_Incoming(i.record, notes=i.notes, where=f"{i.key} ({i.item_type})") for i in new],
+            [IncomingPaper(i.record, notes=i.notes, where=f"{i.key} ({i.item_type})") for i in new],
             progress,
         )
         report.merge(stored)
