@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -142,3 +143,18 @@ def test_a_write_transaction_holds_the_lock_from_its_start(db: Database) -> None
         other.execute("ROLLBACK")
     finally:
         other.close()
+
+
+def test_a_library_in_a_folder_that_does_not_exist_yet_is_created_there(tmp_path: Path) -> None:
+    # what `scholardesk --db sqlite:////new/folder/library.sqlite db upgrade` does (it used to
+    # say "the library folder is read-only" for a folder that was only missing)
+    from scholardesk.store import migrate
+
+    target = tmp_path / "lab" / "2026" / "library.sqlite"
+    database = Database(f"sqlite:///{target}")
+    try:
+        assert not database.read_only
+        migrate.upgrade(database)
+        assert target.is_file()
+    finally:
+        database.dispose()

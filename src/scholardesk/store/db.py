@@ -68,8 +68,12 @@ def sqlite_file_of(url: str) -> Path | None:
 def cannot_write(path: Path) -> bool:
     """Whether this process may not write the library at ``path`` (its folder or the file).
 
-    ``os.access`` asks the kernel with the real ids: a read-only mount says no even to root."""
+    ``os.access`` asks the kernel with the real ids: a read-only mount says no even to root.
+    A folder that does not exist yet is writable when the nearest one above it that exists is
+    (the library creates it)."""
     folder = path.parent
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
     if not os.access(folder, os.W_OK):
         return True
     return path.exists() and not os.access(path, os.W_OK)
@@ -156,6 +160,9 @@ class Database:
         if self.read_only:
             logger.info("the library folder is read-only: %s; opened for reading only",
                            self.sqlite_file.parent if self.sqlite_file else url)
+        elif self.sqlite_file is not None and not self.sqlite_file.parent.exists():
+            # `--db sqlite:////new/folder/library.sqlite db upgrade` makes the library there
+            self.sqlite_file.parent.mkdir(parents=True, exist_ok=True)
         self.engine = self._make_engine()
         self.write_engine = self.engine.execution_options(**{_WRITE: True})
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
