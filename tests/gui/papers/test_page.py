@@ -243,3 +243,23 @@ def test_a_bibtex_import_asks_nothing_and_a_cancelled_question_imports_nothing(
     page.import_files([str(DATA / "arxiv-metadata-oai-snapshot-sample.json")])
     runner.wait_idle()
     assert services.papers.count() == 2
+
+
+def test_the_categories_asked_for_a_snapshot_leave_a_bib_chosen_with_it_whole(
+    services: Services, qtbot: Any, runner: TaskRunner
+) -> None:
+    page = make_page(services, qtbot, runner)
+    page.ask_categories = lambda: "cs.*"
+    before = page.loaded_count
+    page.import_files([str(DATA / "malformed.bib"),
+                       str(DATA / "arxiv-metadata-oai-snapshot-sample.json")])
+    wait_loaded(page, runner, qtbot, before)
+    report = page.last_report
+    assert report is not None
+    stored = [services.papers.get(i) for i in services.papers.list_ids()]
+    from_bib = [p for p in stored if not p.categories]
+    from_snapshot = [p for p in stored if p.categories]
+    assert len(from_bib) == 2  # a .bib has no arXiv categories: nothing of it is filtered
+    assert from_snapshot and all(any(c.startswith("cs.") for c in p.categories)
+                                 for p in from_snapshot)
+    assert report.imported == len(stored)

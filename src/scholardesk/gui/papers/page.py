@@ -673,17 +673,26 @@ class PapersPage(Page):
         if not paths:
             return
         files = [Path(p) for p in paths]
+        snapshots = [f for f in files if _may_be_snapshot(f)]
+        others = [f for f in files if f not in snapshots]
         categories = ""
-        if any(_may_be_snapshot(f) for f in files):
-            # the 2.7-million-paper snapshot: most users want a few categories of it
+        if snapshots:
+            # the 2.7-million-paper snapshot: most users want a few categories of it (only of
+            # it: a .bib chosen with it has no arXiv categories and is imported whole)
             asked = self.ask_categories()
             if asked is None:
                 return
             categories = asked
-        Task(lambda p: self.svc.import_files(files, progress=p, categories=categories)
-             ).with_progress(tr("Importing papers")
-                             ).on_success(lambda r: self._show_report(r, tr("Import papers"))
-                                          ).start()
+
+        def run(p: Progress) -> ImportReport:
+            report = self.svc.import_files(others, progress=p)
+            if snapshots:
+                report.merge(self.svc.import_files(snapshots, progress=p,
+                                                   categories=categories))
+            return report
+
+        Task(run).with_progress(tr("Importing papers")).on_success(
+            lambda r: self._show_report(r, tr("Import papers"))).start()
 
     def ask_categories(self) -> str | None:
         """The arXiv categories to keep from a snapshot ("" keeps all; None: cancelled)."""
