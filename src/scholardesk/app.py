@@ -39,7 +39,7 @@ def open_services(paths: Paths, language: str | None = None) -> Services:
 
     settings = Settings.load(paths.settings_file)
     set_language(language or settings.language)
-    db = open_library(paths)
+    db = open_library(paths, settings.library_person)
     return Services(db=db, paths=paths, settings=settings)
 
 

@@ -60,7 +60,11 @@ def content(library: Path) -> dict[str, object]:
         return {
             "papers": rows(
                 "SELECT doi, title, authors_json, year, venue, abstract, entry_type, bibtex_key,"
-                " title_key, status, rating, notes FROM papers"
+                " title_key FROM papers"
+            ),
+            "marks": rows(
+                "SELECT p.doi, m.person, m.status, m.rating, m.notes"
+                " FROM paper_marks m JOIN papers p ON p.id = m.paper_id"
             ),
             "sources": rows(
                 "SELECT p.doi, s.source_kind, s.source_ref, s.record_ref"

@@ -139,6 +139,9 @@ class Settings:
     # cuDNN's convolution search ("HEURISTIC", or "EXHAUSTIVE": ~0.6 s per new input shape).
     gpu_strict: bool = False
     cudnn_conv_algo_search: str = "HEURISTIC"
+    # Shared library: the name you go by there (your reading status, notes, tags, feed and
+    # submissions are kept under it); "" = your database role. A personal library ignores it.
+    library_person: str = ""
     extra: dict[str, object] = field(default_factory=dict)
 
     def service_url(self, name: str) -> str:

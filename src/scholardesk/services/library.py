@@ -8,8 +8,11 @@ from pathlib import Path
 
 from scholardesk.core.config import Paths
 from scholardesk.core.errors import InputError, from_os_error
+from scholardesk.domain.people import PersonCounts
 from scholardesk.store import migrate
 from scholardesk.store.db import Database
+from scholardesk.store.people import clean_person_name
+from scholardesk.store.people_repo import PeopleRepository
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +23,10 @@ class LibraryStatus:
     current: tuple[str, ...]
     heads: tuple[str, ...]
     integrity: str
+    # who is acting (``store.people``): "" in a personal library; where the name comes from:
+    # "settings" (Settings ``library_person``), "role" (the database role) or "personal"
+    person: str = ""
+    person_source: str = "personal"
 
     @property
     def up_to_date(self) -> bool:
@@ -32,21 +39,32 @@ class LibraryStatus:
             "head": list(self.heads),
             "up_to_date": self.up_to_date,
             "integrity": self.integrity,
+            "person": self.person,
+            "person_source": self.person_source,
         }
 
 
-def open_library(paths: Paths) -> Database:
-    """Validate, back up and upgrade the library, then return it ready to use."""
+def open_library(paths: Paths, person: str = "") -> Database:
+    """Validate, back up and upgrade the library, then return it ready to use. ``person``:
+    the name this member goes by in a shared library (Settings ``library_person``)."""
     _ensure_folders(paths)
     if paths.sqlite_file is not None:
         migrate.check_sqlite_file(paths.sqlite_file)
-    db = Database(paths.db_url)
+    db = Database(paths.db_url, person=person)
     try:
         migrate.prepare_library(db, paths.sqlite_file, paths.backup_dir)
     except BaseException:
         db.dispose()
         raise
     return db
+
+
+def person_source(db: Database) -> str:
+    """Where ``db.person`` comes from: "personal" (a SQLite library has one person),
+    "settings" (the name set in Settings) or "role" (the database role)."""
+    if db.is_sqlite:
+        return "personal"
+    return "settings" if clean_person_name(db.person_name) else "role"
 
 
 def _ensure_folders(paths: Paths) -> None:
@@ -69,7 +87,13 @@ class LibraryService:
 
     def status(self) -> LibraryStatus:
         s = migrate.schema_status(self.db)
-        return LibraryStatus(self.paths.db_url, s.current, s.heads, s.integrity)
+        return LibraryStatus(self.paths.db_url, s.current, s.heads, s.integrity,
+                             self.db.person, person_source(self.db))
+
+    def people(self) -> list[PersonCounts]:
+        """Everyone who keeps anything in this library (and the acting person), with counts."""
+        with self.db.reading() as session:
+            return PeopleRepository(session).counts()
 
     def upgrade(self) -> LibraryStatus:
         migrate.prepare_library(self.db, self.paths.sqlite_file, self.paths.backup_dir)

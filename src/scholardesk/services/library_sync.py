@@ -14,12 +14,15 @@ The rules:
   the same dedupe (arXiv id, then DOI, then normalised title + first author + year; a paper
   with none of these by its provenance) and the same field-by-field merge as any import, so
   the same work is one paper on both sides and running a sync twice adds nothing.
+- **Yours, not everyone's**: tags, status, rating, notes, feed triage and submissions belong
+  to a person (``store.people``). A personal library has one (you); in the shared one you are
+  your Settings name or your database role. A push writes your personal marks as yours in the
+  shared library and a pull brings back only yours: other members' marks never travel.
 - **Tags** are united; **provenance** rows are copied (the ones already there are kept).
 - **Status, rating and notes: the copy being written to wins when it has a value.** The
   source only fills what the target lacks (status "unread", no rating, empty notes). A sync
-  never overwrites what someone already set there: in a shared library that is another
-  member's reading, in a personal one it is your own later edit. Papers where both sides set
-  a different value are counted as ``fields_kept``.
+  never overwrites what you already set there (a later edit on that side). Papers where both
+  sides set a different value are counted as ``fields_kept``.
 - **Review-time articles** dedupe by their key (DOI, else the article's URL, else journal +
   title) and merge as the reviews area merges (the stored record keeps its values and gains
   the dates it lacked).
@@ -42,8 +45,7 @@ The rules:
   has no file store and other members cannot read your data folder. On the other side the
   model shows until it is run, then says its file is gone and how to put it back.
 - **Submissions** with their status histories, by venue + title along their chains (as the
-  submissions import does), events by date + text. They are personal in spirit; there is no
-  per-person state yet, so they travel like the rest.
+  submissions import does), events by date + text; yours only (see above).
 - Sample data is never copied, nor the review records made from your own submissions
   (personal); both are counted as ``left_out``.
 
@@ -223,7 +225,7 @@ class LibrarySyncService:
     def push(self, to: str, dry_run: bool = False, progress: Progress | None = None) -> SyncReport:
         """Everything of this library into the library at ``to`` (a URL or a file)."""
         url = self._other_url(to)
-        target = open_other_library(url, read_only=False)
+        target = open_other_library(url, read_only=False, person=self.db.person_name)
         try:
             report = SyncReport("push", display_url(self.db.url), display_url(url), dry_run)
             self._sync(self.db, target, report, progress or no_progress())
@@ -235,7 +237,7 @@ class LibrarySyncService:
              progress: Progress | None = None) -> SyncReport:
         """Everything of the library at ``source`` (a URL or a file) into this one."""
         url = self._other_url(source)
-        other = open_other_library(url, read_only=True)
+        other = open_other_library(url, read_only=True, person=self.db.person_name)
         try:
             report = SyncReport("pull", display_url(url), display_url(self.db.url), dry_run)
             self._sync(other, self.db, report, progress or no_progress())

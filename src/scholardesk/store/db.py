@@ -143,10 +143,15 @@ class Database:
         busy_timeout_ms: int = BUSY_TIMEOUT_MS,
         lock_wait_s: float = LOCK_WAIT_S,
         read_only: bool = False,
+        person: str = "",
     ) -> None:
         """``read_only``: open it for reading only, whatever the permissions (a library
-        another one is copied from: SQLite ``mode=ro``, PostgreSQL read-only transactions)."""
+        another one is copied from: SQLite ``mode=ro``, PostgreSQL read-only transactions).
+        ``person``: the name this member goes by in a shared library (Settings); "" = the
+        database role. A personal SQLite library has one person whatever it says
+        (``store.people``)."""
         self.url = url
+        self.person_name = person  # as Settings says; ``person`` is who is acting here
         self.busy_timeout_ms = busy_timeout_ms
         self.lock_wait_s = lock_wait_s
         self.sqlite_file = sqlite_file_of(url)
@@ -291,17 +296,44 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
+    @property
+    def person(self) -> str:
+        """Who is acting in this library (``store.people``): "" (the owner) in a personal
+        SQLite library; in a shared one the name from Settings, else the database role."""
+        if self._person is None:
+            from scholardesk.store.people import OWNER, clean_person_name
+
+            if self.sqlite_file is not None or self.url.startswith("sqlite"):
+                self._person = OWNER
+            elif clean_person_name(self.person_name):
+                self._person = clean_person_name(self.person_name)
+            else:
+                with self.engine.connect() as conn:
+                    self._person = clean_person_name(
+                        str(conn.exec_driver_sql("SELECT current_user").scalar() or ""))
+        return self._person
+
+    _person: str | None = None
+
+    def set_person_name(self, name: str) -> None:
+        """A new name from Settings: the sessions from now on act as that person."""
+        self.person_name = name
+        self._person = None
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A unit of work: commits when the block ends, rolls back when it raises. On SQLite it
         holds the write lock from its first statement (waiting for other writers first)."""
+        person = self.person
         with self.write_session_factory.begin() as session:
+            session.info["person"] = person
             yield session
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A read-only session (rolled back at the end, never commits)."""
         session = self.session_factory()
+        session.info["person"] = self.person
         try:
             yield session
         finally:

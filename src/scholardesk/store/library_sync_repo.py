@@ -85,7 +85,7 @@ def same_library(a: str, b: str) -> bool:
     return make_url(a) == make_url(b)
 
 
-def open_other_library(url: str, read_only: bool) -> Database:
+def open_other_library(url: str, read_only: bool, person: str = "") -> Database:
     """Another existing library at the current schema, to copy from (``read_only``) or into.
 
     Nothing is created or upgraded here: a missing file, an empty database or an older schema
@@ -98,7 +98,7 @@ def open_other_library(url: str, read_only: bool) -> Database:
         if not file.is_file():
             raise InputError(f"There is no library at {file}.", upgrade_hint + " It creates one.")
         migrate.precheck_sqlite_file(file)  # not SQLite, damaged, newer: refused untouched
-    db = Database(url, read_only=read_only)
+    db = Database(url, read_only=read_only, person=person)
     try:
         current = migrate.check_known_revisions(db.engine)
         if not current:
@@ -119,15 +119,17 @@ class LibrarySyncRepository:
         self.session = session
 
     def user_fields(self, ids: Iterable[int]) -> dict[int, UserFields]:
-        """Status, rating and notes of the papers ``ids`` (missing ids are left out)."""
+        """The acting person's status, rating and notes of the papers ``ids`` (missing ids
+        are left out; a paper they never marked has the defaults)."""
+        from scholardesk.store.papers_repo import MARK_DEFAULTS, PapersRepository
+
+        wanted = sorted(set(ids))
+        marks = PapersRepository(self.session).marks_for(wanted)
         found: dict[int, UserFields] = {}
         P = PaperModel
-        for chunk in _chunks(sorted(set(ids))):
-            rows = self.session.execute(
-                select(P.id, P.status, P.rating, P.notes).where(P.id.in_(chunk))
-            )
-            for pid, status, rating, notes in rows:
-                found[pid] = UserFields(status, rating, notes)
+        for chunk in _chunks(wanted):
+            for pid in self.session.scalars(select(P.id).where(P.id.in_(chunk))):
+                found[pid] = UserFields(**marks.get(pid, MARK_DEFAULTS))
         return found
 
     def review_article_ids(self, exclude_sources: Iterable[str] = ()) -> list[int]:

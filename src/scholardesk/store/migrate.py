@@ -163,6 +163,8 @@ def upgrade(db: Database) -> None:
     cfg = alembic_config(db.url)
     with db.write_engine.begin() as conn:  # BEGIN IMMEDIATE: waits for other writers
         cfg.attributes["connection"] = conn
+        # marks made before people existed (0002u, 0005p) become the upgrader's
+        cfg.attributes["person"] = db.person
         command.upgrade(cfg, "heads")
 
 

@@ -9,18 +9,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from scholardesk.domain.papers import PaperRecord
 from scholardesk.domain.papers_feed_entries import FeedEntry, FeedRule, LibraryPaper
-from scholardesk.store.models.papers import PaperModel, PaperTagModel
+from scholardesk.store.models.papers import PaperMarkModel, PaperModel, PaperTagModel
 from scholardesk.store.models.papers_feed import (
     FeedEntryModel,
     FeedMetaModel,
     FeedRuleModel,
     FeedStateModel,
 )
+from scholardesk.store.people import person_of
 
 E = FeedEntryModel
 S = FeedStateModel
@@ -60,8 +61,12 @@ def _values(record: PaperRecord) -> dict[str, Any]:
 
 
 class PapersFeedRepository:
+    """Entries are shared; triage states, rules and the library the ranking learns from are
+    the acting person's (``store.people``)."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.person = person_of(session)
 
     # -- entries --------------------------------------------------------------------------------
     def upsert(
@@ -109,7 +114,7 @@ class PapersFeedRepository:
         """Entries with their triage state, newest batch first (then newest submission)."""
         query = (
             select(E, S.state, S.tag)
-            .join(S, S.work_key == E.work_key, isouter=True)
+            .join(S, and_(S.work_key == E.work_key, S.person == self.person), isouter=True)
             .order_by(E.batch_at.desc(), E.published.desc(), E.work_key.desc())
         )
         if since is not None:
@@ -156,7 +161,8 @@ class PapersFeedRepository:
         total = self.session.scalar(select(func.count()).select_from(E)) or 0
         unseen = self.session.scalar(
             select(func.count()).select_from(E)
-            .join(S, S.work_key == E.work_key, isouter=True).where(S.state.is_(None))
+            .join(S, and_(S.work_key == E.work_key, S.person == self.person), isouter=True)
+            .where(S.state.is_(None))
         ) or 0
         return int(total), int(unseen)
 
@@ -165,23 +171,25 @@ class PapersFeedRepository:
         now = _now()
         wanted = sorted(set(keys))
         for chunk in _chunks(wanted):
-            self.session.execute(delete(S).where(S.work_key.in_(chunk)))
+            self.session.execute(delete(S).where(S.work_key.in_(chunk), S.person == self.person))
         if wanted:
             self.session.execute(insert(S), [
-                {"work_key": k, "state": state, "tag": tag, "changed_at": now} for k in wanted])
+                {"work_key": k, "person": self.person, "state": state, "tag": tag,
+                 "changed_at": now} for k in wanted])
 
     def mark_seen(self, keys: Sequence[str]) -> int:
         """``seen`` for those of ``keys`` not triaged yet (a skip or a like is kept)."""
         wanted = sorted(set(keys))
         have: set[str] = set()
         for chunk in _chunks(wanted):
-            have.update(self.session.scalars(select(S.work_key).where(S.work_key.in_(chunk))))
+            have.update(self.session.scalars(select(S.work_key).where(
+                S.work_key.in_(chunk), S.person == self.person)))
         fresh = [k for k in wanted if k not in have]
         self.set_state(fresh, "seen")
         return len(fresh)
 
     def states(self, state: str | None = None) -> dict[str, str]:
-        query = select(S.work_key, S.state)
+        query = select(S.work_key, S.state).where(S.person == self.person)
         if state is not None:
             query = query.where(S.state == state)
         return {k: v for k, v in self.session.execute(query).all()}
@@ -191,22 +199,26 @@ class PapersFeedRepository:
         return [
             FeedRule(kind, value)
             for kind, value in self.session.execute(
-                select(FeedRuleModel.kind, FeedRuleModel.value).order_by(FeedRuleModel.id)
+                select(FeedRuleModel.kind, FeedRuleModel.value)
+                .where(FeedRuleModel.person == self.person).order_by(FeedRuleModel.id)
             ).all()
         ]
 
     def add_rule(self, kind: str, value: str) -> bool:
         exists = self.session.scalar(select(FeedRuleModel.id).where(
-            FeedRuleModel.kind == kind, FeedRuleModel.value == value))
+            FeedRuleModel.person == self.person, FeedRuleModel.kind == kind,
+            FeedRuleModel.value == value))
         if exists:
             return False
-        self.session.add(FeedRuleModel(kind=kind, value=value, created_at=_now()))
+        self.session.add(FeedRuleModel(person=self.person, kind=kind, value=value,
+                                       created_at=_now()))
         self.session.flush()
         return True
 
     def remove_rule(self, kind: str, value: str) -> bool:
         result = self.session.execute(delete(FeedRuleModel).where(
-            FeedRuleModel.kind == kind, FeedRuleModel.value == value))
+            FeedRuleModel.person == self.person, FeedRuleModel.kind == kind,
+            FeedRuleModel.value == value))
         return bool(getattr(result, "rowcount", 0))
 
     # -- status and cursors ---------------------------------------------------------------------
@@ -223,16 +235,21 @@ class PapersFeedRepository:
 
     # -- the library the ranking learns from ----------------------------------------------------
     def library(self) -> list[LibraryPaper]:
-        """Every library paper (sample papers left out) with its tags, rating and status."""
+        """Every library paper (sample papers left out) with the acting person's tags, rating
+        and status (what they liked is what the ranking learns)."""
         tags: dict[int, list[str]] = {}
         for pid, tag in self.session.execute(
-            select(PaperTagModel.paper_id, PaperTagModel.tag).order_by(PaperTagModel.tag)
+            select(PaperTagModel.paper_id, PaperTagModel.tag)
+            .where(PaperTagModel.person == self.person).order_by(PaperTagModel.tag)
         ).all():
             tags.setdefault(pid, []).append(tag)
         P = PaperModel  # noqa: N806
+        M = PaperMarkModel  # noqa: N806
         rows = self.session.execute(
-            select(P.id, P.title, P.abstract, P.authors_json, P.categories, P.rating, P.status,
-                   P.arxiv_id).where(P.is_sample.is_(False)).order_by(P.id)
+            select(P.id, P.title, P.abstract, P.authors_json, P.categories, M.rating, M.status,
+                   P.arxiv_id)
+            .join(M, and_(M.paper_id == P.id, M.person == self.person), isouter=True)
+            .where(P.is_sample.is_(False)).order_by(P.id)
         ).all()
         return [
             LibraryPaper(

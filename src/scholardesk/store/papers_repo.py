@@ -4,8 +4,12 @@ Search (SQLite): two FTS5 indexes. ``papers_words_fts`` (contentless, migration 
 words of title, authors, venue, abstract and categories, with Chinese/Japanese/Korean characters
 spaced out so that any CJK substring (a 2-character word such as 机器 too) is a phrase; it
 answers words of any length, phrases, ``au:``/``ti:``/``cat:`` prefixes and bm25 ranking.
-``papers_fts`` (trigram, over title and notes) adds substrings inside words (``former`` in
-"transformer") and notes. Other databases use LIKE throughout.
+``papers_fts`` (trigram, over titles) adds substrings inside words (``former`` in
+"transformer"). Notes are the acting person's (``paper_marks``): searched with LIKE among
+that person's marked papers, a few thousand at most. PostgreSQL: ``papers_search_pg``.
+
+Papers are shared; reading status, rating, notes and tags are the acting person's
+(``store.people``): every read and write of them here is for ``self.person``.
 """
 
 from __future__ import annotations
@@ -46,16 +50,19 @@ from scholardesk.domain.papers import (
 )
 from scholardesk.store.db import library_error, sqlite_file_of
 from scholardesk.store.models.papers import (
+    PaperMarkModel,
     PaperModel,
     PaperSourceModel,
     PaperSubscriptionModel,
     PaperTagModel,
 )
+from scholardesk.store.people import person_of
 
 SAMPLE_SOURCE_KIND = "sample"  # provenance kind of the shipped sample papers
 CHUNK = 500  # SQLite's bound-parameter limit is far above this; keeps statements small
 P = PaperModel
-TRIGRAM_FIELDS = (P.title, P.notes)  # papers_fts; the rest are in papers_words_fts
+M = PaperMarkModel
+MARK_DEFAULTS: dict[str, Any] = {"status": "unread", "rating": 0, "notes": ""}  # no row
 
 
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
@@ -223,6 +230,7 @@ class PapersRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.sqlite = session.get_bind().dialect.name == "sqlite"
+        self.person = person_of(session)
 
     # -- dedupe ---------------------------------------------------------------------------------
     def match_keys(
@@ -301,14 +309,11 @@ class PapersRepository:
             return []
         now = _now()
         if self.sqlite:
-            ids = self._insert_sqlite(records, is_sample, status, now)
+            ids = self._insert_sqlite(records, is_sample, now)
         else:
             rows = [
                 {
                     **record_columns(r),
-                    "status": status,
-                    "rating": 0,
-                    "notes": "",
                     "is_sample": is_sample,
                     "added_at": now,
                     "modified_at": now,
@@ -320,30 +325,33 @@ class PapersRepository:
             )
         self._index_words(list(zip(ids, records, strict=True)))
         tag_rows = [
-            {"paper_id": pid, "tag": t} for pid, r in zip(ids, records, strict=True) for t in r.tags
+            {"paper_id": pid, "person": self.person, "tag": t}
+            for pid, r in zip(ids, records, strict=True) for t in r.tags
         ]
         if tag_rows:
             self.session.execute(self._insert_ignore(PaperTagModel), tag_rows)
+        if status != MARK_DEFAULTS["status"]:
+            self._upsert_marks(ids, {"status": status}, now)
         return ids
 
-    _USER_COLUMNS = ("status", "rating", "notes", "is_sample", "added_at", "modified_at")
+    _USER_COLUMNS = ("is_sample", "added_at", "modified_at")
     _INSERT_SQL = (
         f"INSERT INTO papers ({', '.join(RECORD_COLUMNS + _USER_COLUMNS)}) "
         f"VALUES ({', '.join('?' * (len(RECORD_COLUMNS) + len(_USER_COLUMNS)))})"
     )
 
     def _insert_sqlite(
-        self, records: Sequence[PaperRecord], is_sample: bool, status: str, now: datetime
+        self, records: Sequence[PaperRecord], is_sample: bool, now: datetime
     ) -> list[int]:
         """The rows one by one on the DB-API cursor, each new id read back from SQLite
         (``lastrowid``): never computed, so another writer's rows cannot be mistaken for ours.
         (The ORM's bulk path is 10x slower here; this loop costs ~0.6 us a row over
-        executemany.) Then the title/notes rows of ``papers_fts`` (migration 0002a: no insert
+        executemany.) Then the title rows of ``papers_fts`` (migration 0002a: no insert
         trigger, which made FTS5 flush its index once per row)."""
         conn = self.session.connection()
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         stamp = now.isoformat(sep=" ")
-        user = (status, 0, "", is_sample, stamp, stamp)
+        user = (is_sample, stamp, stamp)
         sql = self._INSERT_SQL
         ids: list[int] = []
         try:
@@ -358,7 +366,7 @@ class PapersRepository:
         finally:
             cursor.close()
         conn.exec_driver_sql(
-            "INSERT INTO papers_fts(rowid, title, notes) VALUES (?, ?, '')",
+            "INSERT INTO papers_fts(rowid, title) VALUES (?, ?)",
             [(pid, r.title) for pid, r in zip(ids, records, strict=True)],
         )
         return ids
@@ -447,7 +455,8 @@ class PapersRepository:
         return pg_insert(model).on_conflict_do_nothing()
 
     def add_tags(self, ids: Sequence[int], tags: Iterable[str]) -> None:
-        rows = [{"paper_id": pid, "tag": t} for pid in ids for t in tags if t]
+        tag_list = [t for t in tags if t]
+        rows = [{"paper_id": pid, "person": self.person, "tag": t} for pid in ids for t in tag_list]
         if rows:
             self.session.execute(self._insert_ignore(PaperTagModel), rows)
             self.adopt(ids)
@@ -459,23 +468,58 @@ class PapersRepository:
         for chunk in _chunks(list(ids)):
             self.session.execute(
                 delete(PaperTagModel).where(
-                    PaperTagModel.paper_id.in_(chunk), PaperTagModel.tag.in_(tag_list)
+                    PaperTagModel.paper_id.in_(chunk), PaperTagModel.person == self.person,
+                    PaperTagModel.tag.in_(tag_list),
                 )
             )
 
     def set_fields(self, ids: Sequence[int], **values: Any) -> int:
-        """Set user fields (status, rating, notes); an edited sample paper becomes the user's
-        unless the caller says otherwise (``is_sample=True`` while loading the sample)."""
+        """Set the acting person's marks (status, rating, notes) of existing papers; an edited
+        sample paper becomes the user's unless the caller says otherwise (``is_sample=True``
+        while loading the sample). Returns how many papers there were."""
         if not values:
             return 0
+        marks = {k: values.pop(k) for k in list(values) if k in MARK_DEFAULTS}
         values.setdefault("is_sample", False)
+        now = _now()
         count = 0
         for chunk in _chunks(list(ids)):
-            result = self.session.execute(
-                update(P).where(P.id.in_(chunk)).values(**values, modified_at=_now())
-            )
-            count += int(getattr(result, "rowcount", 0) or 0)
+            existing = list(self.session.scalars(select(P.id).where(P.id.in_(chunk))))
+            if not existing:
+                continue
+            self.session.execute(
+                update(P).where(P.id.in_(existing)).values(**values, modified_at=now))
+            if marks:
+                self._upsert_marks(existing, marks, now)
+            count += len(existing)
         return count
+
+    def _upsert_marks(self, ids: Sequence[int], marks: dict[str, Any], now: datetime) -> None:
+        """The acting person's ``marks`` on ``ids``, one statement (INSERT .. ON CONFLICT DO
+        UPDATE on both databases): a concurrent writer's row is updated, never duplicated."""
+        if self.sqlite:
+            from sqlalchemy.dialects.sqlite import insert as upsert
+        else:
+            from sqlalchemy.dialects.postgresql import insert as upsert  # type: ignore[assignment]
+        rows = [{"paper_id": pid, "person": self.person, **MARK_DEFAULTS, **marks,
+                 "modified_at": now} for pid in ids]
+        for chunk in _chunks(rows):
+            stmt = upsert(M).values(list(chunk))
+            self.session.execute(stmt.on_conflict_do_update(
+                index_elements=[M.paper_id, M.person],
+                set_={**{k: stmt.excluded[k] for k in marks}, "modified_at": now}))
+
+    def marks_for(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """The acting person's status, rating and notes of ``ids`` that have any (the rest:
+        ``MARK_DEFAULTS``)."""
+        out: dict[int, dict[str, Any]] = {}
+        for chunk in _chunks(list(ids)):
+            for pid, status, rating, notes in self.session.execute(
+                select(M.paper_id, M.status, M.rating, M.notes)
+                .where(M.paper_id.in_(chunk), M.person == self.person)
+            ):
+                out[pid] = {"status": status, "rating": rating, "notes": notes}
+        return out
 
     def set_links(self, paper_id: int, links: dict[str, str]) -> None:
         self.session.execute(
@@ -489,9 +533,11 @@ class PapersRepository:
         count = 0
         self._unindex_words(ids)
         for chunk in _chunks(list(ids)):
+            # a paper is everyone's: deleting it takes every person's marks and tags with it
             self.session.execute(
                 delete(PaperTagModel).where(PaperTagModel.paper_id.in_(chunk))
             )
+            self.session.execute(delete(M).where(M.paper_id.in_(chunk)))
             self.session.execute(
                 delete(PaperSourceModel).where(PaperSourceModel.paper_id.in_(chunk))
             )
@@ -511,7 +557,7 @@ class PapersRepository:
         for chunk in _chunks(list(ids)):
             rows = self.session.execute(
                 select(PaperTagModel.paper_id, PaperTagModel.tag)
-                .where(PaperTagModel.paper_id.in_(chunk))
+                .where(PaperTagModel.paper_id.in_(chunk), PaperTagModel.person == self.person)
                 .order_by(PaperTagModel.tag)
             )
             for pid, tag in rows:
@@ -524,7 +570,7 @@ class PapersRepository:
         if not self.sqlite:  # PostgreSQL: pg_trgm indexes (migration 0002p)
             from scholardesk.store import papers_search_pg
 
-            return papers_search_pg.term_condition(term)
+            return papers_search_pg.term_condition(term, self.person)
         parts: list[ColumnElement[bool]] = []
         trigram = self._trigram_match(term)
         if trigram:
@@ -534,7 +580,15 @@ class PapersRepository:
             parts.append(P.id.in_(_fts_ids("papers_words_fts", words)))
         if not parts:  # punctuation only ("C++" has no word): the title as typed
             parts.append(P.title.like(f"%{_like_escape(term.text)}%", escape="\\"))
+        if not term.field:
+            parts.append(P.id.in_(self._notes_with(term.text)))
         return or_(*parts)
+
+    def _notes_with(self, text_: str) -> Any:
+        """Ids of the papers whose notes (the acting person's) contain ``text_``."""
+        return select(M.paper_id).where(
+            M.person == self.person, M.notes != "",
+            M.notes.like(f"%{_like_escape(text_.rstrip('*'))}%", escape="\\"))
 
     @staticmethod
     def _trigram_match(term: Term) -> str:
@@ -558,11 +612,14 @@ class PapersRepository:
             if cond is not None:
                 conds.append(cond)
         if flt.tag:
-            conds.append(
-                P.id.in_(select(PaperTagModel.paper_id).where(PaperTagModel.tag == flt.tag))
-            )
-        if flt.status:
-            conds.append(P.status == flt.status)
+            conds.append(P.id.in_(select(PaperTagModel.paper_id).where(
+                PaperTagModel.person == self.person, PaperTagModel.tag == flt.tag)))
+        if flt.status == MARK_DEFAULTS["status"]:  # no row is "unread" too
+            conds.append(P.id.not_in(select(M.paper_id).where(
+                M.person == self.person, M.status != flt.status)))
+        elif flt.status:
+            conds.append(P.id.in_(select(M.paper_id).where(
+                M.person == self.person, M.status == flt.status)))
         if flt.category:
             words = words_query(Term(flt.category, "categories", quoted=True))
             if self.sqlite and words:  # the word index narrows, LIKE keeps it exact
@@ -593,8 +650,6 @@ class PapersRepository:
         "authors": (func.lower(P.authors_text), P.id),
         "year": (P.year, P.id),
         "venue": (func.lower(P.venue), P.id),
-        "status": (P.status, P.id),
-        "rating": (P.rating, P.id),
     }
 
     def ids(
@@ -603,6 +658,8 @@ class PapersRepository:
     ) -> list[int]:
         """Ids of the papers that pass the filter, in display order (``offset``/``limit``: one
         window of it; an index walk for every sort, see migration 0002s)."""
+        if sort in MARK_DEFAULTS and sort != "notes":
+            return self._ids_by_mark(flt, sort, descending, limit, offset)
         columns = self._SORT.get(sort, (P.id,))
         order = [c.desc() if descending else c.asc() for c in columns]
         stmt = select(P.id).where(*self._conditions(flt)).order_by(*order)
@@ -611,6 +668,38 @@ class PapersRepository:
         if offset:
             stmt = stmt.offset(offset)
         return list(self.session.scalars(stmt))
+
+    def _ids_by_mark(self, flt: PaperFilter, mark: str, descending: bool,
+                     limit: int | None, offset: int) -> list[int]:
+        """``ids`` sorted by one of the acting person's marks (status, rating), ties by id.
+
+        The papers whose mark is not the default (the few this person marked) are sorted
+        here; every other paper has the default, so they are one block in id order, walked
+        with OFFSET like any sort (``NOT IN`` the marked ones). The window is cut from the
+        three segments: marked before the default, the block, marked after it."""
+        value = getattr(M, mark)
+        default = MARK_DEFAULTS[mark]
+        conds = self._conditions(flt)
+        marked = [(pid, v) for pid, v in self.session.execute(
+            select(M.paper_id, value).join(P, P.id == M.paper_id)
+            .where(M.person == self.person, value != default, *conds))]
+        marked.sort(key=lambda r: (r[1], r[0]), reverse=descending)
+        first = [pid for pid, v in marked if (v > default) == descending]
+        last = [pid for pid, v in marked if (v > default) != descending]
+        block = self.count_matching(flt) - len(marked)
+        stop = offset + limit if limit is not None else len(first) + block + len(last)
+        out = first[offset:stop]
+        start_in_block = max(0, offset - len(first))
+        stop_in_block = min(block, stop - len(first))
+        if stop_in_block > start_in_block:
+            out.extend(self.session.scalars(
+                select(P.id).where(*conds, P.id.not_in(select(M.paper_id).where(
+                    M.person == self.person, value != default)))
+                .order_by(P.id.desc() if descending else P.id.asc())
+                .offset(start_in_block).limit(stop_in_block - start_in_block)))
+        skip = len(first) + block
+        out.extend(last[max(0, offset - skip): max(0, stop - skip)])
+        return out
 
     def count_matching(self, flt: PaperFilter) -> int:
         """How many papers pass the filter (no filter: SQLite counts the smallest index)."""
@@ -664,7 +753,8 @@ class PapersRepository:
         if not self.sqlite:  # PostgreSQL: pg_trgm indexes (migration 0002p)
             from scholardesk.store import papers_search_pg
 
-            return papers_search_pg.matches(self.session, terms, limit, rank, self.RANK_CAP)
+            return papers_search_pg.matches(self.session, terms, limit, rank, self.RANK_CAP,
+                                            person=self.person)
         conn = self.session.connection()
         found: list[int] = []
         seen: set[int] = set()
@@ -724,6 +814,12 @@ class PapersRepository:
         trigram = [self._trigram_match(t) for t in terms]
         if len(found) < limit and all(trigram):  # substrings: also prefixes of title words
             add(newest("papers_fts", " AND ".join(trigram), limit))
+        if len(found) < limit and not any(t.field for t in terms):  # the person's notes
+            add(self.session.scalars(
+                select(M.paper_id).where(M.person == self.person,
+                                         *(M.paper_id.in_(self._notes_with(t.text))
+                                           for t in terms))
+                .order_by(M.paper_id.desc()).limit(limit)))
         if len(terms) == 1:
             words_pass(completed, None)
         if len(found) < limit and len(terms) > 1:
@@ -751,10 +847,12 @@ class PapersRepository:
             if len(rows) > cap:
                 return None
             ids.update(r[0] for r in rows)
+        if not term.field:
+            ids.update(self.session.scalars(self._notes_with(term.text).limit(cap + 1)))
         return sorted(ids) if len(ids) <= cap else None
 
     _LIKE_FIELDS: ClassVar[dict[str, tuple[Any, ...]]] = {
-        "": (P.title, P.notes, P.authors_text, P.venue, P.abstract),
+        "": (P.title, P.authors_text, P.venue, P.abstract),  # and the person's notes
         "authors": (P.authors_text,), "title": (P.title,), "venue": (P.venue,),
         "abstract": (P.abstract,), "categories": (P.categories,),
     }
@@ -778,7 +876,8 @@ class PapersRepository:
                 continue
             pattern = f"%{_like_escape(t.text.rstrip('*'))}%"
             fields = self._LIKE_FIELDS.get(t.field, self._LIKE_FIELDS[""])
-            conds.append(or_(*(c.like(pattern, escape="\\") for c in fields)))
+            notes = [] if t.field else [P.id.in_(self._notes_with(t.text))]
+            conds.append(or_(*(c.like(pattern, escape="\\") for c in fields), *notes))
         out: list[int] = []
         for chunk in _chunks(sorted(candidates, reverse=True)):
             out.extend(self.session.scalars(
@@ -792,21 +891,24 @@ class PapersRepository:
             return []
         found: dict[int, PaperRow] = {}
         tags = self.tags_for(ids)
+        marks = self.marks_for(ids)
         for chunk in _chunks(list(ids)):
             stmt = select(
-                P.id, P.title, P.authors_json, P.year, P.venue, P.arxiv_id, P.doi, P.status,
-                P.rating, P.is_sample,
+                P.id, P.title, P.authors_json, P.year, P.venue, P.arxiv_id, P.doi, P.is_sample,
             ).where(P.id.in_(chunk))
             for r in self.session.execute(stmt):
+                mark = marks.get(r.id, MARK_DEFAULTS)
                 found[r.id] = PaperRow(
                     r.id, r.title, tuple(json.loads(r.authors_json)), r.year, r.venue,
-                    r.arxiv_id, r.doi, r.status, r.rating, tags.get(r.id, ()), bool(r.is_sample),
+                    r.arxiv_id, r.doi, mark["status"], mark["rating"], tags.get(r.id, ()),
+                    bool(r.is_sample),
                 )
         return [found[i] for i in ids if i in found]
 
     def papers(self, ids: Sequence[int], with_provenance: bool = False) -> list[Paper]:
         found: dict[int, Paper] = {}
         tags = self.tags_for(ids)
+        marks = self.marks_for(ids)
         sources: dict[int, list[Provenance]] = {}
         if with_provenance:
             for chunk in _chunks(list(ids)):
@@ -823,9 +925,7 @@ class PapersRepository:
                 found[m.id] = Paper(
                     id=m.id,
                     **_bibliographic_fields(m, tags),
-                    status=m.status,
-                    rating=m.rating,
-                    notes=m.notes,
+                    **marks.get(m.id, MARK_DEFAULTS),
                     is_sample=m.is_sample,
                     added_at=m.added_at,
                     provenance=tuple(sources.get(m.id, ())),
@@ -835,6 +935,7 @@ class PapersRepository:
     def all_tags(self) -> list[tuple[str, int]]:
         rows = self.session.execute(
             select(PaperTagModel.tag, func.count())
+            .where(PaperTagModel.person == self.person)
             .group_by(PaperTagModel.tag)
             .order_by(PaperTagModel.tag)
         )

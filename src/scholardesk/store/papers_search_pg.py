@@ -3,8 +3,10 @@ SQLite (store/papers_repo.py), with PostgreSQL's own means.
 
 Each search term (``Term``: a word, a quoted phrase, a field prefix) matches a paper when it is
 
-- a substring of the title or the notes (3+ characters, no prefix or ``ti:``): ``ILIKE``, as the
+- a substring of the title (3+ characters, no prefix or ``ti:``): ``ILIKE``, as the
   trigram index answers on SQLite (GIN trigram indexes of migration 0002p);
+- a substring of the acting person's notes (no prefix): ``ILIKE`` among that person's marks
+  (``paper_marks``, migration 0002u), as on SQLite;
 - or a run of whole words in any field (title, authors, venue, abstract, categories) or in the
   prefixed one: a full-text query (``ts_query``: ``<->`` phrases, the last word a prefix when
   it has 3+ letters and is not quoted, as FTS5's phrase queries) on the stored tsvectors of
@@ -47,7 +49,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.orm import Session
 
+from scholardesk.store.models.papers import PaperMarkModel as M
 from scholardesk.store.models.papers import PaperModel as P
+from scholardesk.store.people import person_of
 
 if TYPE_CHECKING:
     from scholardesk.domain.paper_query import Term
@@ -161,29 +165,35 @@ def words_condition(terms: list[Term], complete_last: bool) -> ColumnElement[boo
     return and_(*parts)
 
 
-def substring_condition(terms: list[Term]) -> ColumnElement[bool] | None:
-    """Papers with every term a substring of the title or notes (``ti:``: the title), as
-    SQLite's trigram index, or None when a term cannot be (shorter than 3 characters, or
-    another field's prefix)."""
+def notes_condition(term: Term, person: str) -> ColumnElement[bool]:
+    """Papers whose notes (``person``'s) contain ``term``."""
+    pattern = f"%{like_escape(term.text.rstrip('*'))}%"
+    return P.id.in_(select(M.paper_id).where(
+        M.person == person, M.notes != "", M.notes.ilike(_inline(pattern), escape="\\")))
+
+
+def substring_condition(terms: list[Term], person: str) -> ColumnElement[bool] | None:
+    """Papers with every term a substring of the title or ``person``'s notes (``ti:``: the
+    title), as SQLite's trigram index, or None when a term cannot be (shorter than 3
+    characters, or another field's prefix)."""
     parts: list[ColumnElement[bool]] = []
     for term in terms:
         text = term.text.rstrip("*") if term.text.endswith("*") else term.text
         if term.field not in ("", "title") or len(text) < 3:
             return None
-        pattern = f"%{like_escape(text)}%"
-        columns = (P.title,) if term.field else (P.title, P.notes)
-        parts.append(or_(*(c.ilike(_inline(pattern), escape="\\") for c in columns)))
+        title = P.title.ilike(_inline(f"%{like_escape(text)}%"), escape="\\")
+        parts.append(title if term.field else or_(title, notes_condition(term, person)))
     return and_(*parts)
 
 
-def term_condition(term: Term) -> ColumnElement[bool]:
+def term_condition(term: Term, person: str) -> ColumnElement[bool]:
     """Papers where ``term`` occurs (see the module docstring)."""
     parts: list[ColumnElement[bool]] = []
     text = term.text.rstrip("*") if term.text.endswith("*") else term.text
     if term.field in ("", "title") and len(text) >= 3:
-        pattern = f"%{like_escape(text)}%"
-        columns = (P.title,) if term.field else (P.title, P.notes)
-        parts.extend(c.ilike(_inline(pattern), escape="\\") for c in columns)
+        parts.append(P.title.ilike(_inline(f"%{like_escape(text)}%"), escape="\\"))
+    if not term.field:
+        parts.append(notes_condition(term, person))
     query = ts_query(term)
     if query:
         parts.append(_words_condition(term, query))
@@ -192,10 +202,10 @@ def term_condition(term: Term) -> ColumnElement[bool]:
     return or_(*parts)
 
 
-def condition(terms: list[Term]) -> ColumnElement[bool]:
+def condition(terms: list[Term], person: str) -> ColumnElement[bool]:
     if not terms:
         return false()
-    return and_(*(term_condition(t) for t in terms))
+    return and_(*(term_condition(t, person) for t in terms))
 
 
 def _newest(session: Session, cond: ColumnElement[bool], n: int, walk: bool = True
@@ -370,7 +380,7 @@ def _words_newest(session: Session, terms: list[Term], cond: ColumnElement[bool]
 
 
 def matches(session: Session, terms: list[Term], limit: int, rank: bool,
-            rank_cap: int = 250, exact_cap: int = 500) -> list[int]:
+            rank_cap: int = 250, exact_cap: int = 500, person: str | None = None) -> list[int]:
     """Ids of papers matching every term (``condition``), in the passes of the SQLite search
     (``PapersRepository._matches``), each newest first and each run only when the ones before
     left fewer than ``limit``: the terms as whole words (the word indexes; for a common word
@@ -381,6 +391,7 @@ def matches(session: Session, terms: list[Term], limit: int, rank: bool,
     matches best first (``ts_rank``), then the other passes' newest first."""
     if not terms:
         return []
+    person = person_of(session) if person is None else person
     found: list[int] = []
     seen: set[int] = set()
 
@@ -403,9 +414,11 @@ def matches(session: Session, terms: list[Term], limit: int, rank: bool,
     last = terms[-1]
     completes = ts_query(last, prefix=True) != ts_query(last, prefix=False)
     words_pass(False)
-    substrings = substring_condition(terms)
+    substrings = substring_condition(terms, person)
     if substrings is not None and len(found) < limit:
         add(_newest(session, substrings, limit))
+    if len(found) < limit and not any(t.field for t in terms):  # the person's notes, any length
+        add(_newest(session, and_(*(notes_condition(t, person) for t in terms)), limit, False))
     if len(terms) == 1:
         if completes:
             words_pass(True)
@@ -415,14 +428,14 @@ def matches(session: Session, terms: list[Term], limit: int, rank: bool,
         if not checked and completes:
             words_pass(True)
     if not found and exact is None and substrings is None:  # punctuation only ("C++")
-        add(_newest(session, condition(terms), limit))
+        add(_newest(session, condition(terms, person), limit))
     return found if rank else sorted(found, reverse=True)
 
 
 # the fields a term is looked for in (as a substring) among the rarest term's papers, as
 # papers_repo's _LIKE_FIELDS
 _LIKE_FIELDS: dict[str, tuple[Any, ...]] = {
-    "": (P.title, P.notes, P.authors_text, P.venue, P.abstract),
+    "": (P.title, P.authors_text, P.venue, P.abstract),  # and the person's notes
     "authors": (P.authors_text,), "title": (P.title,), "venue": (P.venue,),
     "abstract": (P.abstract,), "categories": (P.categories,),
 }
@@ -431,7 +444,7 @@ _LIKE_FIELDS: dict[str, tuple[Any, ...]] = {
 def _term_ids(session: Session, term: Term, cap: int, complete_word: bool) -> list[int] | None:
     """All papers containing ``term`` (title/notes substring, whole words, and its words
     completed when ``complete_word``), or None when there are more than ``cap``."""
-    conds = [(substring_condition([term]), False),
+    conds = [(substring_condition([term], person_of(session)), False),
              (words_condition([term], complete_last=False), True)]
     if complete_word:
         conds.append((words_condition([term], complete_last=True), True))
@@ -472,5 +485,6 @@ def _mixed_matches(session: Session, terms: list[Term], limit: int, cap: int
             continue
         pattern = f"%{like_escape(t.text.rstrip('*'))}%"
         fields = _LIKE_FIELDS.get(t.field, _LIKE_FIELDS[""])
-        conds.append(or_(*(c.ilike(_inline(pattern), escape="\\") for c in fields)))
+        notes = [] if t.field else [notes_condition(t, person_of(session))]
+        conds.append(or_(*(c.ilike(_inline(pattern), escape="\\") for c in fields), *notes))
     return _newest(session, and_(P.id.in_(candidates), *conds), limit), True

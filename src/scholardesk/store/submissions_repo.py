@@ -1,4 +1,7 @@
-"""All SQL of the submissions area. Takes a Session, returns domain dataclasses, never commits."""
+"""All SQL of the submissions area. Takes a Session, returns domain dataclasses, never commits.
+
+Submissions are the acting person's (``store.people``): another member's manuscripts are not
+found, listed, changed or deleted through this repository."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from scholardesk.domain.submissions import (
 )
 from scholardesk.store.library_repo import LibraryMetaRepository
 from scholardesk.store.models.submissions import SubmissionEventRow, SubmissionRow
+from scholardesk.store.people import person_of
 
 THRESHOLDS_KEY = "submissions.stuck_days"
 
@@ -77,6 +81,18 @@ def _submission(row: SubmissionRow, events: Sequence[SubmissionEvent]) -> Submis
 class SubmissionsRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.owner = person_of(session)
+
+    def _mine(self, submission_id: int) -> SubmissionRow | None:
+        row = self.session.get(SubmissionRow, submission_id)
+        return row if row is not None and row.owner == self.owner else None
+
+    def _my_ids(self, ids: Iterable[int]) -> list[int]:
+        wanted = list(ids)
+        if not wanted:
+            return []
+        return list(self.session.scalars(select(SubmissionRow.id).where(
+            SubmissionRow.id.in_(wanted), SubmissionRow.owner == self.owner)))
 
     # --- submissions -------------------------------------------------------------------
 
@@ -90,6 +106,7 @@ class SubmissionsRepository:
             paper_id=new.paper_id,
             previous_id=new.previous_id,
             notes=new.notes,
+            owner=self.owner,
             created_at=now,
             updated_at=now,
             is_sample=new.is_sample,
@@ -99,7 +116,7 @@ class SubmissionsRepository:
         return row.id
 
     def exists(self, submission_id: int) -> bool:
-        return self.session.get(SubmissionRow, submission_id) is not None
+        return self._mine(submission_id) is not None
 
     def find(
         self, venue: str, title: str, previous_id: int | None | object = ...
@@ -109,6 +126,7 @@ class SubmissionsRepository:
         (the same journal can appear twice in one manuscript's journey)."""
         query = (
             select(SubmissionRow.id)
+            .where(SubmissionRow.owner == self.owner)
             .where(func.lower(SubmissionRow.venue) == venue.strip().lower())
             .where(func.lower(SubmissionRow.title) == title.strip().lower())
         )
@@ -118,16 +136,21 @@ class SubmissionsRepository:
         return self.session.scalar(query.order_by(SubmissionRow.id.desc()).limit(1))
 
     def get(self, submission_id: int) -> Submission | None:
-        row = self.session.get(SubmissionRow, submission_id)
+        row = self._mine(submission_id)
         if row is None:
             return None
         return _submission(row, self.events(submission_id))
 
     def all(self) -> list[Submission]:
-        rows = list(self.session.scalars(select(SubmissionRow).order_by(SubmissionRow.id)))
+        rows = list(self.session.scalars(
+            select(SubmissionRow).where(SubmissionRow.owner == self.owner)
+            .order_by(SubmissionRow.id)))
         by_sub: dict[int, list[SubmissionEvent]] = {r.id: [] for r in rows}
         for ev in self.session.scalars(
-            select(SubmissionEventRow).order_by(
+            select(SubmissionEventRow)
+            .join(SubmissionRow, SubmissionRow.id == SubmissionEventRow.submission_id)
+            .where(SubmissionRow.owner == self.owner)
+            .order_by(
                 SubmissionEventRow.submission_id, SubmissionEventRow.position
             )
         ):
@@ -135,11 +158,11 @@ class SubmissionsRepository:
         return [_submission(r, by_sub[r.id]) for r in rows]
 
     def update(self, submission_id: int, now: dt.datetime, **fields: object) -> None:
-        row = self.session.get(SubmissionRow, submission_id)
+        row = self._mine(submission_id)
         if row is None:
             return
         for name, value in fields.items():
-            if not hasattr(SubmissionRow, name) or name in ("id", "created_at"):
+            if not hasattr(SubmissionRow, name) or name in ("id", "created_at", "owner"):
                 raise ValueError(f"unknown submission field {name!r}")
             setattr(row, name, value)
         row.updated_at = now
@@ -148,12 +171,12 @@ class SubmissionsRepository:
 
     def adopt(self, submission_id: int) -> None:
         """A user action touched this submission: it is the user's now (no sample mark)."""
-        row = self.session.get(SubmissionRow, submission_id)
+        row = self._mine(submission_id)
         if row is not None and row.is_sample:
             row.is_sample = False
 
     def delete(self, submission_ids: Iterable[int]) -> int:
-        ids = list(submission_ids)
+        ids = self._my_ids(submission_ids)
         if not ids:
             return 0
         self.session.execute(
@@ -169,14 +192,18 @@ class SubmissionsRepository:
         return int(getattr(result, "rowcount", 0) or 0)
 
     def sample_ids(self) -> list[int]:
-        return list(self.session.scalars(select(SubmissionRow.id).where(SubmissionRow.is_sample)))
+        return list(self.session.scalars(select(SubmissionRow.id).where(
+            SubmissionRow.is_sample, SubmissionRow.owner == self.owner)))
 
     def count(self) -> int:
-        return int(self.session.scalar(select(func.count()).select_from(SubmissionRow)) or 0)
+        return int(self.session.scalar(select(func.count()).select_from(SubmissionRow).where(
+            SubmissionRow.owner == self.owner)) or 0)
 
     # --- events ------------------------------------------------------------------------
 
     def events(self, submission_id: int) -> list[SubmissionEvent]:
+        if self._mine(submission_id) is None:
+            return []
         return [
             _event(r)
             for r in self.session.scalars(
@@ -188,6 +215,8 @@ class SubmissionsRepository:
 
     def add_event(self, submission_id: int, event: SubmissionEvent, adopt: bool = True) -> int:
         """Append an event; ``adopt`` (a user action, the default) clears the sample mark."""
+        if self._mine(submission_id) is None:
+            raise LookupError(f"no submission {submission_id} of this person")
         if adopt:
             self.adopt(submission_id)
         position = self.session.scalar(
@@ -223,7 +252,7 @@ class SubmissionsRepository:
 
     def delete_event(self, event_id: int) -> bool:
         row = self.session.get(SubmissionEventRow, event_id)
-        if row is None:
+        if row is None or self._mine(row.submission_id) is None:
             return False
         self.session.delete(row)
         return True

@@ -1,7 +1,8 @@
 """One of the writers of test_pg_concurrency.py (run as a script: URL WORKER OPS POOL).
 
 Operation i of worker w: i % 3 == 0 imports shared paper k(w, i) (every worker imports the same
-pool of papers, in the same order at the same time), 1 tags a shared paper with the worker's tag, 2 searches.
+pool of papers, in the same order at the same time), 1 tags and rates a shared paper (each
+worker is its own member of the lab, "member-<w>": its tag and rating are its own), 2 searches.
 Prints one JSON line: the papers it imported, the (doi, tag) pairs it tagged, searches run."""
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def record(k: int) -> PaperRecord:
 
 def main() -> None:
     url, worker, ops, pool = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-    db = Database(url)
+    db = Database(url, person=f"member-{worker}")
     svc = PapersService(db)
     imported: list[int] = []
     tagged: list[tuple[str, str]] = []
@@ -43,7 +44,7 @@ def main() -> None:
             found = svc.search(f'"number {k} on"', 50)
             match = [r for r in found if r.title == record(k).title]
             if match:
-                svc.update([match[0].id], add_tags=[f"worker-{worker}"])
+                svc.update([match[0].id], rating=worker % 5 + 1, add_tags=[f"worker-{worker}"])
                 tagged.append((f"10.5555/lab.{k}", f"worker-{worker}"))
         else:
             svc.search("识别 shared lab", 20)

@@ -1,7 +1,12 @@
-"""Papers, their tags, where each came from (provenance), and arXiv subscriptions.
+"""Papers, each person's marks and tags on them, where each came from (provenance), and arXiv
+subscriptions.
+
+Papers are shared by everyone using the library; reading status, rating, notes and tags belong
+to one person (``paper_marks``, ``paper_tags``: the ``person`` column, see ``store.people``;
+migration 0002u). A paper nobody marked has no ``paper_marks`` row: "unread", 0 stars, no notes.
 
 Full-text search lives in ``papers_fts``, an FTS5 external-content table (trigram tokenizer,
-so Chinese substrings match) over title and notes, and ``papers_words_fts`` (words) over
+so Chinese substrings match) over titles, and ``papers_words_fts`` (words) over
 title, authors, venue, abstract and categories (contentless since migration 0002s: the text is
 only in ``papers``). ``papers_fts`` is kept in sync by UPDATE/DELETE triggers and, for new rows,
 by ``PapersRepository`` (migration 0002a); ``papers_words_fts`` by ``PapersRepository`` alone.
@@ -48,9 +53,6 @@ class PaperModel(Base):
     updated: Mapped[str] = mapped_column(String(10), default="")
     links_json: Mapped[str] = mapped_column(Text, default="{}")
     extra_json: Mapped[str] = mapped_column(Text, default="{}")
-    status: Mapped[str] = mapped_column(String(10), default="unread", index=True)
-    rating: Mapped[int] = mapped_column(Integer, default=0)
-    notes: Mapped[str] = mapped_column(Text, default="")
     is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
     added_at: Mapped[datetime] = mapped_column(DateTime)
     modified_at: Mapped[datetime] = mapped_column(DateTime)
@@ -62,18 +64,41 @@ Index("ix_papers_sort_added", PaperModel.id)
 Index("ix_papers_sort_title", func.lower(PaperModel.title))
 Index("ix_papers_sort_authors", func.lower(PaperModel.authors_text))
 Index("ix_papers_sort_venue", func.lower(PaperModel.venue))
-Index("ix_papers_sort_rating", PaperModel.rating)
+
+
+class PaperMarkModel(Base):
+    """One person's reading status, rating and notes on one paper (no row: the defaults)."""
+
+    __tablename__ = "paper_marks"
+
+    paper_id: Mapped[int] = mapped_column(
+        ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True
+    )
+    person: Mapped[str] = mapped_column(String(80), primary_key=True)
+    status: Mapped[str] = mapped_column(String(10), default="unread")
+    rating: Mapped[int] = mapped_column(Integer, default=0)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    modified_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (
+        # a person's papers by status / by rating: filters and the sorted table's segments
+        Index("ix_paper_marks_person_status", "person", "status", "paper_id"),
+        Index("ix_paper_marks_person_rating", "person", "rating", "paper_id"),
+    )
 
 
 class PaperTagModel(Base):
+    """One person's tag on one paper."""
+
     __tablename__ = "paper_tags"
 
     paper_id: Mapped[int] = mapped_column(
         ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True
     )
+    person: Mapped[str] = mapped_column(String(80), primary_key=True)
     tag: Mapped[str] = mapped_column(String(80), primary_key=True)
 
-    __table_args__ = (Index("ix_paper_tags_tag", "tag"),)
+    __table_args__ = (Index("ix_paper_tags_person_tag", "person", "tag"),)
 
 
 class PaperSourceModel(Base):

@@ -1,7 +1,10 @@
 """The papers feed (the arXiv "New" view): entries fetched from the subscriptions, one row per
 work (version-less arXiv id); the triage state per work (kept apart so that it outlives the
 entry: a work marked "not interested" stays so when a v2 arrives); rules; and a small
-key/value table for when the feed last updated and each subscription's cursor."""
+key/value table for when the feed last updated and each subscription's cursor.
+
+Entries, subscriptions and the meta table are shared; triage states and rules belong to one
+person (``person``, see ``store.people``; migration 0002u)."""
 
 from __future__ import annotations
 
@@ -37,6 +40,7 @@ class FeedStateModel(Base):
     __tablename__ = "papers_feed_states"
 
     work_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person: Mapped[str] = mapped_column(String(80), primary_key=True)
     state: Mapped[str] = mapped_column(String(20))  # seen | skipped | added | not_interested
     tag: Mapped[str] = mapped_column(String(80), default="")
     changed_at: Mapped[datetime] = mapped_column(DateTime)
@@ -46,11 +50,14 @@ class FeedRuleModel(Base):
     __tablename__ = "papers_feed_rules"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person: Mapped[str] = mapped_column(String(80), default="")
     kind: Mapped[str] = mapped_column(String(20))  # include | exclude | author | category
     value: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
-    __table_args__ = (UniqueConstraint("kind", "value", name="uq_papers_feed_rules_kind"),)
+    __table_args__ = (
+        UniqueConstraint("person", "kind", "value", name="uq_papers_feed_rules_person"),
+    )
 
 
 class FeedMetaModel(Base):

@@ -34,6 +34,8 @@ class SubmissionRow(Base):
     system: Mapped[str] = mapped_column(String(60), default="")
     role: Mapped[str] = mapped_column(String(60), default="")
     paper_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # whose manuscript it is (``store.people``; migration 0005p): each person sees their own
+    owner: Mapped[str] = mapped_column(String(80), default="", index=True)
     previous_id: Mapped[int | None] = mapped_column(
         ForeignKey("submissions.id", ondelete="SET NULL"), nullable=True, index=True
     )

@@ -1,0 +1,170 @@
+"""People in a shared library (issue #18), on the real PostgreSQL server: papers, venues and
+the rest are everyone's; reading status, rating, notes, tags, feed triage and submissions are
+each member's own. A member is the name set in Settings, else the database role."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from scholardesk.core.config import Paths, Settings
+from scholardesk.domain.papers import PaperFilter, PaperRecord
+from scholardesk.services.context import Services
+from scholardesk.services.library_sync import LibrarySyncService
+from scholardesk.services.papers import PapersService
+from scholardesk.services.submissions import SubmissionsService
+from scholardesk.store import migrate
+from scholardesk.store.db import Database
+from scholardesk.store.papers_feed_repo import PapersFeedRepository
+
+
+@pytest.fixture
+def shared(postgres_databases) -> Iterator[tuple[object, str]]:  # type: ignore[no-untyped-def]
+    name = postgres_databases.create()
+    yield postgres_databases, name
+    postgres_databases.drop(name)
+
+
+def _member(shared: tuple[object, str], person: str) -> Database:
+    databases, name = shared
+    return Database(databases.url_of(name), person=person)  # type: ignore[attr-defined]
+
+
+def _records() -> list[PaperRecord]:
+    return [PaperRecord(title=t, authors=("A. Author",), year=2024, source_kind="bibtex",
+                        source_ref="lab.bib", record_ref=str(i))
+            for i, t in enumerate(("Conformer for speech", "Whisper at scale", "语音自监督学习"))]
+
+
+def test_each_member_has_their_own_status_rating_notes_and_tags(shared) -> None:  # type: ignore[no-untyped-def]
+    alice, bob = _member(shared, "alice"), _member(shared, "bob")
+    try:
+        PapersService(alice).import_records(_records())
+        mine, theirs = PapersService(alice), PapersService(bob)
+        ids = mine.list_ids()
+        assert theirs.list_ids() == ids  # the papers are everyone's
+        conformer = ids[-1]
+        mine.update([conformer], status="read", rating=5, notes="复现了 CTC head",
+                    add_tags=["asr"])
+        theirs.update([conformer], status="reading", add_tags=["to-cite"])
+        a, b = mine.get(conformer), theirs.get(conformer)
+        assert (a.status, a.rating, a.notes, a.tags) == ("read", 5, "复现了 CTC head", ("asr",))
+        assert (b.status, b.rating, b.notes, b.tags) == ("reading", 0, "", ("to-cite",))
+        assert mine.list_ids(PaperFilter(tag="asr")) == [conformer]
+        assert theirs.list_ids(PaperFilter(tag="asr")) == []
+        assert theirs.list_ids(PaperFilter(status="unread")) == ids[:-1]
+        assert [r.id for r in mine.search("复现")] == [conformer]  # one's notes are one's own
+        assert theirs.search("复现") == []
+        assert mine.list_ids(sort="rating", descending=True)[0] == conformer
+        assert [t for t, _ in mine.facets().tags] == ["asr"]
+        assert [t for t, _ in theirs.facets().tags] == ["to-cite"]
+        theirs.delete([ids[0]])  # a paper is everyone's: deleting it deletes it for all
+        assert mine.list_ids() == ids[1:]
+    finally:
+        alice.dispose()
+        bob.dispose()
+
+
+def test_submissions_and_feed_triage_are_each_members_own(shared) -> None:  # type: ignore[no-untyped-def]
+    alice, bob = _member(shared, "alice"), _member(shared, "bob")
+    try:
+        added = SubmissionsService(alice).add("My TASLP paper", "IEEE/ACM TASLP")
+        assert [s.title for s in SubmissionsService(alice).all()] == ["My TASLP paper"]
+        assert SubmissionsService(bob).all() == []
+        SubmissionsService(bob).delete([added.submission.id])  # not bob's: nothing happens
+        assert len(SubmissionsService(alice).all()) == 1
+        with alice.transaction() as session:
+            feed = PapersFeedRepository(session)
+            feed.set_state(["2401.00001"], "not_interested")
+            feed.add_rule("exclude", "quantum")
+        with bob.transaction() as session:
+            feed = PapersFeedRepository(session)
+            assert feed.states() == {} and feed.rules() == []
+            feed.add_rule("exclude", "quantum")  # the same rule, bob's own
+        with alice.reading() as session:
+            assert PapersFeedRepository(session).states() == {"2401.00001": "not_interested"}
+    finally:
+        alice.dispose()
+        bob.dispose()
+
+
+def test_without_a_name_a_member_is_their_database_role(shared, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    databases, name = shared
+    role = f"sd_member_{uuid.uuid4().hex[:8]}"
+    databases._execute(f"CREATE ROLE {role} LOGIN PASSWORD 'pw'")  # type: ignore[attr-defined]
+    grant = Database(databases.url_of(name))  # type: ignore[attr-defined]
+    with grant.engine.begin() as conn:  # as the README's lab set-up grants a member
+        for sql in (f"GRANT USAGE ON SCHEMA public TO {role}",
+                    f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+                    f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}"):
+            conn.exec_driver_sql(sql)
+    url = make_url(databases.url_of(name)).set(  # type: ignore[attr-defined]
+        username=role, password="pw").render_as_string(hide_password=False)
+    member = Database(url)
+    try:
+        assert member.person == role
+        migrate.prepare_library(member, None, tmp_path)  # up to date: nothing to do
+        PapersService(member).import_records(_records()[:1])
+        pid = PapersService(member).list_ids()[0]
+        PapersService(member).update([pid], status="read")
+        assert PapersService(member).get(pid).status == "read"
+        assert PapersService(grant).get(pid).status == "unread"  # the admin is someone else
+    finally:
+        member.dispose()
+        with grant.engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP OWNED BY {role}")
+        grant.dispose()
+        databases._execute(f"DROP ROLE IF EXISTS {role}")  # type: ignore[attr-defined]
+
+
+def _personal(tmp_path: Path, name: str, person: str) -> Services:
+    paths = Paths.resolve(tmp_path / name)
+    paths.ensure()
+    db = Database(paths.db_url, person=person)
+    migrate.upgrade(db)
+    return Services(db=db, paths=paths, settings=Settings(library_person=person))
+
+
+def test_a_push_writes_my_marks_as_mine_and_a_pull_brings_back_only_mine(  # type: ignore[no-untyped-def]
+    shared, tmp_path: Path
+) -> None:
+    databases, name = shared
+    url = databases.url_of(name)  # type: ignore[attr-defined]
+    laptop = _personal(tmp_path, "alice-laptop", "alice")
+    try:
+        assert laptop.db.person == ""  # a personal library has one person: its owner
+        laptop.papers.import_records(_records())
+        pid = laptop.papers.list_ids()[-1]
+        laptop.papers.update([pid], status="read", rating=4, notes="good baseline",
+                             add_tags=["asr"])
+        LibrarySyncService(laptop.db).push(url)
+        alice, bob = _member(shared, "alice"), _member(shared, "bob")
+        try:
+            shared_id = PapersService(alice).list_ids(PaperFilter(tag="asr"))
+            assert len(shared_id) == 1
+            got = PapersService(alice).get(shared_id[0])
+            assert (got.status, got.rating, got.notes) == ("read", 4, "good baseline")
+            assert PapersService(bob).get(shared_id[0]).status == "unread"
+            PapersService(bob).update(shared_id, status="reading",
+                                      notes="bob's", add_tags=["bob-tag"])
+        finally:
+            alice.dispose()
+            bob.dispose()
+        fresh = _personal(tmp_path, "alice-desktop", "alice")
+        try:
+            report = LibrarySyncService(fresh.db).pull(url)
+            assert report.papers.added == 3
+            back = fresh.papers.get(fresh.papers.list_ids(PaperFilter(tag="asr"))[0])
+            assert (back.status, back.rating, back.notes, back.tags) == (
+                "read", 4, "good baseline", ("asr",))  # bob's marks did not travel
+            assert fresh.papers.list_ids(PaperFilter(tag="bob-tag")) == []
+            again = LibrarySyncService(fresh.db).pull(url)
+            assert again.papers.added == 0 and fresh.papers.count() == 3  # no duplicates
+        finally:
+            fresh.close()
+    finally:
+        laptop.close()
