@@ -170,3 +170,24 @@ def test_a_full_disk_during_an_import_is_one_line(
     monkeypatch.undo()
     assert main(["--home", str(home), "db", "check", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["integrity"] == "ok"
+
+
+# --- who is acting (issue #18) ----------------------------------------------------------------
+
+def test_db_check_says_who_you_are_in_a_personal_library(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--home", str(tmp_path), "db", "check", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["person"], report["person_source"]) == ("", "personal")
+    assert main(["--home", str(tmp_path), "db", "check"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "library", "revision", "head", "integrity", "person"]  # the old lines stay as they were
+    assert lines[-1] == "person:    you (a personal library has one person)"
+
+
+def test_the_person_line_says_where_the_name_comes_from() -> None:
+    from scholardesk.cli.db import person_line
+
+    assert person_line("alice", "settings") == "alice (the name in Settings)"
+    assert person_line("lab_alice", "role") == "lab_alice (your database role)"
+    assert person_line("", "personal") == "you (a personal library has one person)"

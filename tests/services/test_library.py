@@ -39,3 +39,30 @@ def test_the_sample_library_loads_once(services: Services) -> None:
     services.sample.load_if_first_start()
     assert not services.sample.is_first_start()
     assert not services.sample.load_if_first_start()  # nothing the second time
+
+
+# --- who is acting (issue #18) ----------------------------------------------------------------
+
+@pytest.mark.sqlite_only("a personal library: one person, its owner")
+def test_the_status_of_a_personal_library_says_it_has_one_person(services: Services) -> None:
+    status = services.library.status()
+    assert (status.person, status.person_source) == ("", "personal")
+    assert status.to_json()["person"] == "" and status.to_json()["person_source"] == "personal"
+
+
+def test_a_shared_library_person_comes_from_settings_else_the_role() -> None:
+    from scholardesk.services.library import person_source
+    from scholardesk.store.db import Database
+
+    shared = Database("postgresql://alice@127.0.0.1:1/lab", person=" Alice  Wang ")
+    try:
+        assert (shared.person, person_source(shared)) == ("Alice Wang", "settings")
+        shared.set_person_name("")
+        assert person_source(shared) == "role"  # the name is then the database role's
+    finally:
+        shared.dispose()
+    personal = Database("sqlite://", person="alice")  # a personal library ignores Settings
+    try:
+        assert (personal.person, person_source(personal)) == ("", "personal")
+    finally:
+        personal.dispose()

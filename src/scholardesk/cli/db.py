@@ -34,6 +34,16 @@ def _print_status(status: dict[str, object], as_json: bool) -> None:
     print(f"revision:  {', '.join(status['revision']) or '(empty)'}")  # type: ignore[arg-type]
     print(f"head:      {', '.join(status['head'])}")  # type: ignore[arg-type]
     print(f"integrity: {status['integrity']}")
+    print(f"person:    {person_line(str(status['person']), str(status['person_source']))}")
+
+
+def person_line(person: str, source: str) -> str:
+    """Who is acting, and where the name comes from (``db check`` / ``db upgrade``)."""
+    if source == "settings":
+        return f"{person} (the name in Settings)"
+    if source == "role":
+        return f"{person} (your database role)"
+    return "you (a personal library has one person)"
 
 
 def _upgrade(ctx: CliContext, args: argparse.Namespace) -> int:

@@ -7,9 +7,10 @@ import sys
 from typing import TYPE_CHECKING
 
 from scholardesk.cli.common import EXIT_FAILED, EXIT_OK, CliContext, add_json_flag, print_json
-from scholardesk.core.i18n import tr
+from scholardesk.core.i18n import tr, trn
 
 if TYPE_CHECKING:
+    from scholardesk.domain.people import PersonCounts
     from scholardesk.services.library_sync import SyncReport
 
 
@@ -35,6 +36,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                       help="the other library: a database URL or a library.sqlite file")
     _common(pull)
     pull.set_defaults(handler=_pull)
+
+    people = cmds.add_parser(
+        "people", help="who keeps what in this library: marks, tags, feed triage, submissions",
+        description="Everyone who keeps anything in this library, with how many papers they "
+                    "marked (status, rating, notes), tags, feed triage states, feed rules and "
+                    "submissions. A personal library has one person, its owner; in a shared "
+                    "one you are the name set in Settings, else your database role.")
+    add_json_flag(people)
+    people.set_defaults(handler=_people)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -92,3 +102,30 @@ def _print(report: SyncReport, as_json: bool) -> int:
         print(tr("error: {source} [{record}]: {message}", source=e.source, record=e.record,
                  message=e.message), file=sys.stderr)
     return EXIT_FAILED if errors else EXIT_OK
+
+
+def _people(ctx: CliContext, args: argparse.Namespace) -> int:
+    people = ctx.services.library.people()
+    if args.json:
+        print_json({"people": [p.to_json() for p in people]})
+        return EXIT_OK
+    for p in people:
+        print(_person_line(p))
+    return EXIT_OK
+
+
+def person_label(person: str, is_you: bool) -> str:
+    """A person as the user reads it: the owner of a personal library has no name."""
+    label = person or tr("(the library's owner)")
+    return tr("{person} (you)", person=label) if is_you else label
+
+
+def _person_line(p: PersonCounts) -> str:
+    counts = " · ".join((
+        trn("{n} paper marked", "{n} papers marked", p.papers_marked),
+        trn("{n} tag", "{n} tags", p.tags),
+        trn("{n} feed triage state", "{n} feed triage states", p.feed_states),
+        trn("{n} feed rule", "{n} feed rules", p.feed_rules),
+        trn("{n} submission", "{n} submissions", p.submissions),
+    ))
+    return f"{person_label(p.person, p.is_you)}: {counts}"
