@@ -89,3 +89,79 @@ def test_the_shell_speaks_chinese(services: Services, qtbot: Any) -> None:
         runner.shutdown()
     finally:
         i18n.set_language("en")
+
+
+# --- who you are in a shared library (issue #18) ------------------------------------------------
+
+def test_a_new_name_in_settings_applies_at_once(window: MainWindow) -> None:
+    from dataclasses import replace
+
+    db = window.services.db
+    window.apply_settings(replace(window.services.settings, library_person="alice"))
+    assert db.person_name == "alice"  # Database.set_person_name: sessions act as alice now
+    assert window.services.settings.library_person == "alice"
+    assert window.services.settings.load(window.services.paths.settings_file).library_person == "alice"
+
+
+def test_the_status_bar_of_a_personal_library_names_nobody(window: MainWindow) -> None:
+    if not window.services.db.is_sqlite:
+        pytest.skip("a personal (SQLite) library")
+    assert window.person_label.text() == "" and window.person_label.isHidden()
+
+
+def test_the_status_bar_text_says_who_you_are_in_a_shared_library() -> None:
+    from scholardesk.gui.main_window import shared_library_text
+
+    assert shared_library_text(True, "") == ""
+    assert shared_library_text(False, "alice") == "Shared library · you are alice"
+    try:
+        i18n.set_language("zh_CN")
+        assert shared_library_text(False, "alice") == "共享库 · 你是 alice"
+    finally:
+        i18n.set_language("en")
+
+
+@pytest.fixture
+def shared_window(services: Services, qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
+    """A window on a library that acts as a shared one: not SQLite, and the person is the name
+    from Settings, else the database role ("lab_role"), as on a PostgreSQL server."""
+    from scholardesk.store.db import Database
+    from scholardesk.store.people import clean_person_name
+
+    monkeypatch.setattr(Database, "is_sqlite", property(lambda self: False))
+    monkeypatch.setattr(Database, "person", property(
+        lambda self: clean_person_name(self.person_name) or "lab_role"))
+    runner = TaskRunner()
+    TaskRunner.set_default(runner)
+    win = MainWindow(services, runner)
+    qtbot.addWidget(win)
+    win.show()
+    runner.wait_idle(30)
+    yield win
+    runner.wait_idle(30)
+    runner.shutdown()
+    TaskRunner.set_default(None)
+
+
+def test_a_shared_library_shows_who_you_are_and_a_new_name_reloads_your_pages(
+        shared_window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    win = shared_window
+    assert win.person_label.text() == "Shared library · you are lab_role"
+    assert not win.person_label.isHidden()
+    for name in ("submissions", "venues", "papers"):  # papers last: the current page
+        win.show_page(name)
+    win.runner.wait_idle(30)
+    reloaded: list[str] = []
+    for name, page in win.pages.items():
+        monkeypatch.setattr(page, "refresh", lambda n=name: reloaded.append(n))
+
+    win.apply_settings(replace(win.services.settings, library_person="alice"))
+    assert win.person_label.text() == "Shared library · you are alice"
+    assert sorted(reloaded) == ["papers", "submissions"]  # venues are everyone's
+
+    reloaded.clear()
+    win.apply_settings(replace(win.services.settings, contact_email="me@ustc.edu.cn"))
+    assert reloaded == []  # the same person: nothing to reload
+    assert win.person_label.text() == "Shared library · you are alice"

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtWidgets import QLabel
+
 from scholardesk.core.config import Settings
 from scholardesk.gui.settings_dialog import SettingsDialog
 
@@ -54,3 +56,32 @@ def test_the_dialog_is_wide_enough_for_the_addresses_at_1280x800(qtbot: Any) -> 
     text_width = edit.fontMetrics().horizontalAdvance(long_url)
     assert edit.width() >= text_width + 8  # the whole address shows, nothing clipped
     assert dialog.width() <= 1280
+
+
+def test_your_name_in_a_shared_library_round_trips(qtbot: Any) -> None:
+    dialog = SettingsDialog(Settings(library_person="alice"))
+    qtbot.addWidget(dialog)
+    assert dialog.person.text() == "alice"
+    assert dialog.result_settings().library_person == "alice"
+    dialog.person.setText("  Alice   Wang ")
+    assert dialog.result_settings().library_person == "Alice Wang"  # as the library keeps it
+    dialog.person.setText("")
+    assert dialog.result_settings().library_person == ""  # your database role
+    assert dialog.person.placeholderText() == "Your database role"
+
+
+def test_the_wrapped_hints_take_the_lines_they_need(qtbot: Any) -> None:
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    dialog.resize(560, dialog.sizeHint().height())
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    hints = [label for label in dialog.findChildren(QLabel) if label.wordWrap()]
+    assert len(hints) == 2  # the contact e-mail's and the shared library name's
+    for label in hints:  # no blank lines above or below the text (it used to take 2–3 extra)
+        assert label.height() == label.heightForWidth(label.width())
+    assert dialog.height() == dialog.sizeHint().height()  # and no blank band left at the end
+    dialog.resize(1000, dialog.height())  # wider: fewer lines, and it follows
+    qtbot.wait(10)
+    for label in hints:
+        assert label.height() == label.heightForWidth(label.width())

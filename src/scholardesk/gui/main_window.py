@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -21,8 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from scholardesk import __version__
+from scholardesk.core.config import Settings
 from scholardesk.core.i18n import tr, trn
-from scholardesk.domain.changes import Changes
+from scholardesk.domain.changes import PAPERS, REVIEWS, SUBMISSIONS, Changes
 from scholardesk.gui.page_base import Page
 from scholardesk.gui.page_registry import PAGES, PageSpec
 from scholardesk.gui.settings_dialog import SettingsDialog
@@ -31,6 +33,17 @@ from scholardesk.gui.tasks import Task, TaskRunner
 from scholardesk.services.context import Services
 
 logger = logging.getLogger(__name__)
+
+# the areas whose data belongs to a person (marks, tags, feed, submissions): they reload when
+# the person changes
+PERSON_AREAS = Changes.of(PAPERS, SUBMISSIONS, REVIEWS)
+
+
+def shared_library_text(is_sqlite: bool, person: str) -> str:
+    """The status bar's note of who you are in a shared library ("" for a personal one)."""
+    if is_sqlite:
+        return ""
+    return tr("Shared library · you are {person}", person=person)
 
 
 class MainWindow(QMainWindow):
@@ -75,6 +88,10 @@ class MainWindow(QMainWindow):
 
         self.task_status = TaskStatusWidget(runner)
         self.statusBar().addPermanentWidget(self.task_status)
+        self.person_label = QLabel()
+        self.person_label.setObjectName("shared-library-person")
+        self.statusBar().addPermanentWidget(self.person_label)
+        self._update_person_label()
         self.statusBar().showMessage(tr("Library: {path}", path=services.paths.db_url), 8000)
         runner.changes_applied.connect(self.apply_changes)
         self._build_menus()
@@ -177,10 +194,32 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.services.settings, self)
         if dialog.exec():
-            self.services.apply_settings(dialog.result_settings())
+            self.apply_settings(dialog.result_settings())
             QMessageBox.information(
                 self, tr("Settings"), tr("Settings saved. A new language applies after a restart.")
             )
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Save new settings; a new name in a shared library applies at once: the pages whose
+        data is a person's (and the current one) reload as that person."""
+        changed = settings.library_person != self.services.settings.library_person
+        self.services.apply_settings(settings)
+        if not changed:
+            return
+        self.services.db.set_person_name(settings.library_person)
+        self._update_person_label()
+        current = self.current_page()
+        for page in self.pages.values():
+            if page is current:
+                page.refresh()  # as View > Refresh does
+            else:
+                page.on_changes(PERSON_AREAS)
+
+    def _update_person_label(self) -> None:
+        db = self.services.db
+        text = shared_library_text(db.is_sqlite, "" if db.is_sqlite else db.person)
+        self.person_label.setText(text)
+        self.person_label.setVisible(bool(text))
 
     def _choose_library(self) -> None:
         folder = QFileDialog.getExistingDirectory(

@@ -1,9 +1,11 @@
-"""Settings: language, contact e-mail for polite APIs, proxy, network politeness limits."""
+"""Settings: language, contact e-mail for polite APIs, your name in a shared library, proxy,
+network politeness limits."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
@@ -24,6 +26,7 @@ from scholardesk.core.errors import InputError
 from scholardesk.core.i18n import tr
 
 LANGUAGE_NAMES = {"en": "English", "zh_CN": "简体中文"}
+MAX_PERSON_LENGTH = 80  # the width of the library's person columns (store.people.MAX_LENGTH)
 
 
 class SettingsDialog(QDialog):
@@ -55,6 +58,13 @@ class SettingsDialog(QDialog):
         self.rank_lists_url = QLineEdit(settings.rank_lists_url)
         self.rank_lists_url.setPlaceholderText(tr("ShowJCR on GitHub (default)"))
 
+        # Shared library: the name your marks, tags, feed and submissions are kept under
+        # ("" = your database role; a personal library ignores it)
+        self.person = QLineEdit(settings.library_person)
+        self.person.setObjectName("library-person")
+        self.person.setMaxLength(MAX_PERSON_LENGTH)
+        self.person.setPlaceholderText(tr("Your database role"))
+
         self.crossref_rate = self._rate(settings.crossref_rate)
         self.publisher_rate = self._rate(settings.publisher_rate)
         self.arxiv_interval = QDoubleSpinBox()
@@ -78,6 +88,15 @@ class SettingsDialog(QDialog):
         general_form.addRow("", hint)
         general_form.addRow(tr("CCF edition shown"), self.ccf_edition)
 
+        shared = QGroupBox(tr("Shared library"))
+        shared_form = QFormLayout(shared)
+        shared_form.addRow(tr("Your name in a shared library"), self.person)
+        person_hint = QLabel(tr(
+            "Your reading status, notes, tags, feed and submissions in a shared library are "
+            "kept under this name. Empty: your database role. A personal library ignores it."))
+        person_hint.setWordWrap(True)
+        shared_form.addRow("", person_hint)
+
         network = QGroupBox(tr("Network"))
         network_form = QFormLayout(network)
         network_form.addRow(tr("Proxy"), self.proxy)
@@ -99,6 +118,7 @@ class SettingsDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(general)
+        layout.addWidget(shared)
         layout.addWidget(network)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
@@ -114,6 +134,22 @@ class SettingsDialog(QDialog):
             text = edit.text() or edit.placeholderText()
             edit.setMinimumWidth(min(720, max(320, metrics.horizontalAdvance(text) + 24)))
         self.setMinimumWidth(max(640, self.sizeHint().width()))
+
+    def _fit_hints(self) -> None:
+        """A wrapped hint as tall as its lines at the width it has: a form layout gives it the
+        height of its size hint (computed far narrower), which left blank lines around it."""
+        for label in self.findChildren(QLabel):
+            if label.wordWrap() and label.width() > 0:
+                label.setFixedHeight(label.heightForWidth(label.width()))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        self._fit_hints()
+        self.resize(self.width(), self.sizeHint().height())  # without the blank lines
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._fit_hints()
 
     @staticmethod
     def _rate(value: float) -> QDoubleSpinBox:
@@ -137,6 +173,7 @@ class SettingsDialog(QDialog):
             ccf_catalogue_url=self.ccf_url.text().strip() or self._settings.ccf_catalogue_url,
             ccf_edition=str(self.ccf_edition.currentData() or ""),
             rank_lists_url=self.rank_lists_url.text().strip(),
+            library_person=" ".join(self.person.text().split()),
         )
 
     def accept(self) -> None:
