@@ -66,3 +66,12 @@ def test_a_shared_library_person_comes_from_settings_else_the_role() -> None:
         assert (personal.person, person_source(personal)) == ("", "personal")
     finally:
         personal.dispose()
+
+
+def test_the_status_says_who_is_acting(services: Services) -> None:
+    status = services.library.status()
+    assert status.person == services.db.person
+    # the test library on PostgreSQL has no name set: the acting person is the database role
+    assert status.person_source == ("personal" if services.db.is_sqlite else "role")
+    if not services.db.is_sqlite:
+        assert status.person  # current_user, never empty on a server

@@ -1,4 +1,5 @@
-"""``scholardesk library push --to URL | pull --from URL``: a personal library and a shared one."""
+"""``scholardesk library push --to URL | pull --from URL``: a personal library and a shared one;
+``library people``: who keeps what in this library."""
 
 from __future__ import annotations
 
