@@ -37,8 +37,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     String,
     and_,
+    any_,
     bindparam,
     false,
     func,
@@ -46,8 +48,10 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY, TSVECTOR
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from scholardesk.store.models.papers import PaperMarkModel as M
 from scholardesk.store.models.papers import PaperModel as P
@@ -165,11 +169,28 @@ def words_condition(terms: list[Term], complete_last: bool) -> ColumnElement[boo
     return and_(*parts)
 
 
+class _ArrayOf(ColumnElement[Any]):
+    """``ARRAY(SELECT ...)``: the subquery runs once (an InitPlan) and ``id = ANY(...)`` is a
+    primary-key lookup that a BitmapOr can combine with the word and trigram indexes; an
+    ``IN (SELECT ...)`` beside them under one OR makes the planner scan the whole table."""
+
+    inherit_cache = False
+    type = ARRAY(Integer())
+
+    def __init__(self, stmt: Select[Any]) -> None:
+        self.stmt = stmt
+
+
+@compiles(_ArrayOf)
+def _compile_array_of(element: _ArrayOf, compiler: Any, **kw: Any) -> str:
+    return "ARRAY" + str(compiler.process(element.stmt.scalar_subquery(), **kw))
+
+
 def notes_condition(term: Term, person: str) -> ColumnElement[bool]:
     """Papers whose notes (``person``'s) contain ``term``."""
     pattern = f"%{like_escape(term.text.rstrip('*'))}%"
-    return P.id.in_(select(M.paper_id).where(
-        M.person == person, M.notes != "", M.notes.ilike(_inline(pattern), escape="\\")))
+    return P.id == any_(_ArrayOf(select(M.paper_id).where(
+        M.person == person, M.notes != "", M.notes.ilike(_inline(pattern), escape="\\"))))
 
 
 def substring_condition(terms: list[Term], person: str) -> ColumnElement[bool] | None:
