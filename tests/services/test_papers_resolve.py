@@ -14,6 +14,7 @@ from scholardesk.core.config import Settings
 from scholardesk.domain.papers import PaperRecord
 from scholardesk.services.context import Services
 from scholardesk.sources.http import HttpPolicy, PoliteClient
+from scholardesk.store.papers_repo import PapersRepository
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "papers" / "resolve"
 S2 = "/s2/graph/v1/paper/search/match"
@@ -239,6 +240,11 @@ def test_published_version_already_in_the_library_is_merged_into_the_preprint(
     preprint_id = resolver.add(CHEMCROW)
     services.papers.update([preprint_id], notes="from arXiv", add_tags=["agents"])
     assert preprint_id != published_id and services.papers.count() == 2
+    with services.db.transaction() as session:  # another member of a shared library
+        session.info["person"] = "bob"
+        bob = PapersRepository(session)
+        bob.set_fields([published_id], rating=4, notes="bob: cite this one")
+        bob.add_tags([published_id], ["bob-reading"])
 
     [p] = resolver.service.propose([preprint_id]).proposals
     report = resolver.service.apply([p.id])
@@ -251,6 +257,12 @@ def test_published_version_already_in_the_library_is_merged_into_the_preprint(
     assert "from arXiv" in merged.notes and "read the journal version" in merged.notes
     assert {s.source_kind for s in merged.provenance} >= {"bibtex", "merge", "resolve"}
     assert services.papers.search("journal version")[0].id == preprint_id
+    with services.db.reading() as session:  # bob's marks moved too, still his alone
+        session.info["person"] = "bob"
+        bob = PapersRepository(session)
+        assert bob.marks_for([preprint_id]) == {
+            preprint_id: {"status": "unread", "rating": 4, "notes": "bob: cite this one"}}
+        assert bob.tags_for([preprint_id]) == {preprint_id: ("bob-reading",)}
     again = resolver.service.apply([p.id])
     assert again.applied == [] and services.papers.count() == 1
 

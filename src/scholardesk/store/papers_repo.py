@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 
 from scholardesk.domain.paper_query import Term, parse_query
 from scholardesk.domain.papers import (
+    READING_STATUSES,
     Paper,
     PaperFilter,
     PaperRecord,
@@ -63,6 +64,11 @@ CHUNK = 500  # SQLite's bound-parameter limit is far above this; keeps statement
 P = PaperModel
 M = PaperMarkModel
 MARK_DEFAULTS: dict[str, Any] = {"status": "unread", "rating": 0, "notes": ""}  # no row
+
+
+def _status_rank(status: str) -> int:
+    """How far a reading status is (unread < reading < read; an unknown one first)."""
+    return READING_STATUSES.index(status) if status in READING_STATUSES else 0
 
 
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
@@ -494,20 +500,48 @@ class PapersRepository:
             count += len(existing)
         return count
 
-    def _upsert_marks(self, ids: Sequence[int], marks: dict[str, Any], now: datetime) -> None:
-        """The acting person's ``marks`` on ``ids``, one statement (INSERT .. ON CONFLICT DO
-        UPDATE on both databases): a concurrent writer's row is updated, never duplicated."""
+    def _upsert_marks(self, ids: Sequence[int], marks: dict[str, Any], now: datetime,
+                      person: str | None = None) -> None:
+        """The acting person's (or ``person``'s) ``marks`` on ``ids``, one statement (INSERT ..
+        ON CONFLICT DO UPDATE on both databases): a concurrent writer's row is updated, never
+        duplicated."""
         if self.sqlite:
             from sqlalchemy.dialects.sqlite import insert as upsert
         else:
             from sqlalchemy.dialects.postgresql import insert as upsert  # type: ignore[assignment]
-        rows = [{"paper_id": pid, "person": self.person, **MARK_DEFAULTS, **marks,
+        who = self.person if person is None else person
+        rows = [{"paper_id": pid, "person": who, **MARK_DEFAULTS, **marks,
                  "modified_at": now} for pid in ids]
         for chunk in _chunks(rows):
             stmt = upsert(M).values(list(chunk))
             self.session.execute(stmt.on_conflict_do_update(
                 index_elements=[M.paper_id, M.person],
                 set_={**{k: stmt.excluded[k] for k in marks}, "modified_at": now}))
+
+    def move_marks(self, keep: int, drop: int) -> None:
+        """Everyone's marks and tags on ``drop`` onto ``keep`` (two papers becoming one): for
+        each person, tags united, both notes kept, the further reading status, the higher
+        rating. Every person's, not only the acting one's: the merge deletes ``drop``, and
+        another member's notes on it must not go with it."""
+        by_person: dict[str, dict[int, Any]] = {}
+        for row in self.session.scalars(select(M).where(M.paper_id.in_((keep, drop)))):
+            by_person.setdefault(row.person, {})[row.paper_id] = row
+        now = _now()
+        for person, rows in by_person.items():
+            a, b = rows.get(keep), rows.get(drop)
+            if b is None:
+                continue
+            notes = "\n\n".join(n for n in ((a.notes if a else "").strip(), b.notes.strip()) if n)
+            status = max((a.status if a else "unread"), b.status, key=_status_rank)
+            self._upsert_marks([keep], {"status": status, "rating": max(a.rating if a else 0,
+                                                                        b.rating),
+                                        "notes": notes}, now, person)
+        tags = [{"paper_id": keep, "person": person, "tag": tag}
+                for person, tag in self.session.execute(
+                    select(PaperTagModel.person, PaperTagModel.tag)
+                    .where(PaperTagModel.paper_id == drop))]
+        if tags:
+            self.session.execute(self._insert_ignore(PaperTagModel), tags)
 
     def marks_for(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
         """The acting person's status, rating and notes of ``ids`` that have any (the rest:

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from scholardesk.domain.papers import READING_STATUSES, Paper, merge_record
+from scholardesk.domain.papers import Paper, merge_record
 from scholardesk.domain.published_versions import Proposal, Rejected, Resolution
 from scholardesk.store.models.papers import PaperModel, PaperSourceModel
 from scholardesk.store.models.papers_resolve import PaperResolutionModel
@@ -122,16 +122,15 @@ class PapersResolveRepository:
 
     def merge_into(self, keep: int, drop: int) -> None:
         """``drop`` becomes part of ``keep``: the richest fields of both (``merge_record``),
-        both ids (arXiv id and DOI), tags, notes (both kept), the further reading status,
-        the higher rating, every provenance row; then ``drop`` is deleted."""
+        both ids (arXiv id and DOI), every person's tags and marks (notes both kept, the
+        further reading status, the higher rating: ``PapersRepository.move_marks``), every
+        provenance row; then ``drop`` is deleted."""
         both = {p.id: p for p in self.papers.papers([keep, drop], with_provenance=False)}
-        a, b = both[keep], both[drop]
+        b = both[drop]
         records = self.papers.records([keep, drop])
         merged = merge_record(records[keep], records[drop])
         merged = replace(merged, doi=merged.doi or b.doi, arxiv_id=merged.arxiv_id or b.arxiv_id)
-        notes = "\n\n".join(n for n in (a.notes.strip(), b.notes.strip()) if n)
-        status = max(a.status, b.status, key=lambda s: READING_STATUSES.index(s)
-                     if s in READING_STATUSES else 0)
+        self.papers.move_marks(keep, drop)
         sources = [
             (keep, s.source_kind, s.source_ref, s.record_ref)
             for s in self.session.scalars(
@@ -141,8 +140,7 @@ class PapersResolveRepository:
         self.session.execute(delete(R).where(R.paper_id == drop))
         self.papers.delete([drop])  # first: the DOI / arXiv id move to ``keep`` below
         self.papers.update_from_record(keep, merged)
-        self.papers.add_tags([keep], b.tags)
-        self.papers.set_fields([keep], notes=notes, status=status, rating=max(a.rating, b.rating))
+        self.papers.adopt([keep])
         self.papers.add_sources(sources)
 
     def record_provenance(self, paper_id: int, fields: dict[str, tuple[str, str]]) -> None:
