@@ -51,6 +51,19 @@ logger = logging.getLogger(__name__)
 COLLECT_SOURCES = ("crossref", "pubmed", "pages")
 MY_SUBMISSIONS = "my submissions"  # the source of the user's own accepted manuscripts
 MY_SUBMISSION_URL = "submission:{id}"  # their record key: one record per submission
+# ...and whose: in a shared library each member's accepted manuscripts count in the shared
+# statistics, and a member's sync adds, updates and removes only their own records
+# ("submission:12 alice"; a personal library's owner, "", keeps the plain key).
+MY_SUBMISSION_OWNER = " "
+
+
+def my_submission_url(submission_id: int, person: str) -> str:
+    key = MY_SUBMISSION_URL.format(id=submission_id)
+    return f"{key}{MY_SUBMISSION_OWNER}{person}" if person else key
+
+
+def my_submission_owner(url: str) -> str:
+    return url.partition(MY_SUBMISSION_OWNER)[2]
 SAMPLE_FILE = ("sample", "reviews.csv")
 SAMPLE_OFFICIAL = (
     ("9990-0015", "received-accepted", 120.0, "Journal website, 2024 (sample figure)"),
@@ -728,11 +741,13 @@ class ReviewsService:
         now = dt.datetime.now()
         with self.db.transaction() as session:
             repo = _repo(session)
-            existing = {h.source_url: h for h in repo.by_source(MY_SUBMISSIONS)}
+            me = self.db.person
+            existing = {h.source_url: h for h in repo.by_source(MY_SUBMISSIONS)
+                        if my_submission_owner(h.source_url) == me}
             wanted: set[str] = set()
             for i, t in enumerate(timelines):
                 progress.report(i, len(timelines), tr("Adding my submissions"))
-                h = history_from_timeline(t, match_journal(t.venue, infos))
+                h = history_from_timeline(t, match_journal(t.venue, infos), me)
                 line: dict[str, object] = {
                     "submission_id": t.submission_id, "venue": t.venue, "journal": h.journal,
                     "issn": h.issn, "eissn": h.eissn, "received": h.received.isoformat()
@@ -785,6 +800,8 @@ class ReviewsService:
         with self.db.transaction() as session:
             repo = _repo(session)
             for h in repo.by_source(MY_SUBMISSIONS):
+                if my_submission_owner(h.source_url) != self.db.person:
+                    continue  # another member's: theirs to remove
                 if h.id is not None and repo.delete(h.id):
                     result.removed += 1
         if result.removed:
@@ -888,8 +905,9 @@ def match_journal(venue: str, infos: Sequence[JournalInfo], allow_issn: bool = T
     return None
 
 
-def history_from_timeline(t: CompletedTimeline, info: JournalInfo | None) -> ArticleHistory:
-    """One of the user's accepted manuscripts as an article record of source "my submissions".
+def history_from_timeline(t: CompletedTimeline, info: JournalInfo | None,
+                          person: str = "") -> ArticleHistory:
+    """One of ``person``'s accepted manuscripts as an article record of source "my submissions".
 
     Its "published" event (for most systems the day the article went online) is both the
     online and the publication date."""
@@ -906,7 +924,7 @@ def history_from_timeline(t: CompletedTimeline, info: JournalInfo | None) -> Art
         online=t.published,
         published=t.published,
         source=MY_SUBMISSIONS,
-        source_url=MY_SUBMISSION_URL.format(id=t.submission_id),
+        source_url=my_submission_url(t.submission_id, person),
     ).with_defaults()
 
 

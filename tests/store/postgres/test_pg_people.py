@@ -1,9 +1,11 @@
-"""People in a shared library (issue #18), on the real PostgreSQL server: papers, venues and
-the rest are everyone's; reading status, rating, notes, tags, feed triage and submissions are
-each member's own. A member is the name set in Settings, else the database role."""
+"""People in a shared library (issue #18), on the real PostgreSQL server: papers, venues,
+review-time statistics and the rest are everyone's; reading status, rating, notes, tags, feed
+triage and submissions are each member's own. A member is the name set in Settings, else the
+database role."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +22,8 @@ from scholardesk.services.submissions import SubmissionsService
 from scholardesk.store import migrate
 from scholardesk.store.db import Database
 from scholardesk.store.papers_feed_repo import PapersFeedRepository
+
+SUBMISSIONS = Path(__file__).resolve().parents[2] / "data" / "submissions"
 
 
 @pytest.fixture
@@ -168,3 +172,34 @@ def test_a_push_writes_my_marks_as_mine_and_a_pull_brings_back_only_mine(  # typ
             fresh.close()
     finally:
         laptop.close()
+
+
+def _member_services(shared: tuple[object, str], tmp_path: Path, person: str) -> Services:
+    paths = Paths.resolve(tmp_path / person)
+    paths.ensure()
+    services = Services(db=_member(shared, person), paths=paths, settings=Settings())
+    services.submissions.today = lambda: dt.date(2025, 1, 10)  # type: ignore[method-assign]
+    return services
+
+
+def test_each_members_accepted_manuscripts_count_and_sync_as_theirs(  # type: ignore[no-untyped-def]
+    shared, tmp_path: Path
+) -> None:
+    history = (SUBMISSIONS / "seed109_flattened.txt").read_text(encoding="utf-8")
+    alice = _member_services(shared, tmp_path, "alice")
+    bob = _member_services(shared, tmp_path, "bob")
+    try:
+        alice.submissions.import_text(history, "Neurocomputing", "Alice's paper")
+        bob.submissions.import_text(history, "Neurocomputing", "Bob's paper")
+        assert alice.reviews.import_my_submissions().report.imported == 1
+        bob_sync = bob.reviews.import_my_submissions()
+        assert (bob_sync.report.imported, bob_sync.removed) == (1, 0)  # alice's record stays
+        [stats] = alice.reviews.stats("Neurocomputing")
+        assert stats.n == 2  # the statistics are shared: both manuscripts count
+        assert bob.reviews.remove_my_submissions().removed == 1
+        [stats] = alice.reviews.stats("Neurocomputing")
+        assert stats.n == 1
+        assert alice.reviews.import_my_submissions().report.skipped == 1  # hers, unchanged
+    finally:
+        alice.close()
+        bob.close()
