@@ -53,9 +53,10 @@ def measure(url: str, n: int) -> dict[str, float]:
     took = time.perf_counter() - started
     assert report.imported == n, report.to_json()
     if not db.is_sqlite:
-        with db.engine.connect() as conn:  # fresh statistics, as autovacuum would soon
-            conn.exec_driver_sql("ANALYZE")
-            conn.commit()
+        # fresh statistics and visibility map, as autovacuum does after a large import (its
+        # insert threshold): without the map a count reads every row (86 ms instead of 4)
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
 
     def first_rows(flt: PaperFilter, sort: str = "added", descending: bool = True) -> None:
         page = svc.list_page(flt, sort, descending, 0, 200)

@@ -688,12 +688,13 @@ class PapersRepository:
 
     def ids(
         self, flt: PaperFilter, sort: str = "added", descending: bool = True,
-        limit: int | None = None, offset: int = 0,
+        limit: int | None = None, offset: int = 0, total: int | None = None,
     ) -> list[int]:
         """Ids of the papers that pass the filter, in display order (``offset``/``limit``: one
-        window of it; an index walk for every sort, see migration 0002s)."""
+        window of it; an index walk for every sort, see migration 0002s). ``total``: how many
+        pass, when the caller has counted them already (a sort by a mark needs the count)."""
         if sort in MARK_DEFAULTS and sort != "notes":
-            return self._ids_by_mark(flt, sort, descending, limit, offset)
+            return self._ids_by_mark(flt, sort, descending, limit, offset, total)
         columns = self._SORT.get(sort, (P.id,))
         order = [c.desc() if descending else c.asc() for c in columns]
         stmt = select(P.id).where(*self._conditions(flt)).order_by(*order)
@@ -704,7 +705,7 @@ class PapersRepository:
         return list(self.session.scalars(stmt))
 
     def _ids_by_mark(self, flt: PaperFilter, mark: str, descending: bool,
-                     limit: int | None, offset: int) -> list[int]:
+                     limit: int | None, offset: int, total: int | None) -> list[int]:
         """``ids`` sorted by one of the acting person's marks (status, rating), ties by id.
 
         The papers whose mark is not the default (the few this person marked) are sorted
@@ -720,7 +721,7 @@ class PapersRepository:
         marked.sort(key=lambda r: (r[1], r[0]), reverse=descending)
         first = [pid for pid, v in marked if (v > default) == descending]
         last = [pid for pid, v in marked if (v > default) != descending]
-        block = self.count_matching(flt) - len(marked)
+        block = (self.count_matching(flt) if total is None else total) - len(marked)
         stop = offset + limit if limit is not None else len(first) + block + len(last)
         out = first[offset:stop]
         start_in_block = max(0, offset - len(first))
@@ -755,7 +756,8 @@ class PapersRepository:
         sort apply to those, and the window is the whole (capped) result."""
         terms = parse_query(flt.query) if flt.query.strip() else []
         if not terms:
-            return self.ids(flt, sort, descending, limit, offset), self.count_matching(flt), False
+            total = self.count_matching(flt)
+            return self.ids(flt, sort, descending, limit, offset, total), total, False
         matched = self._matches(terms, self.TABLE_CAP + 1, rank=False)
         more = len(matched) > self.TABLE_CAP
         wanted = set(matched[: self.TABLE_CAP])

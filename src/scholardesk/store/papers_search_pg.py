@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -52,6 +52,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY, TSVECTOR
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from scholardesk.store.models.papers import PaperMarkModel as M
 from scholardesk.store.models.papers import PaperModel as P
@@ -174,7 +175,9 @@ class _ArrayOf(ColumnElement[Any]):
     primary-key lookup that a BitmapOr can combine with the word and trigram indexes; an
     ``IN (SELECT ...)`` beside them under one OR makes the planner scan the whole table."""
 
-    inherit_cache = False
+    inherit_cache = True
+    _traverse_internals: ClassVar[list[tuple[str, Any]]] = [
+        ("stmt", InternalTraversal.dp_clauseelement)]  # its cache key: the subquery's
     type = ARRAY(Integer())
 
     def __init__(self, stmt: Select[Any]) -> None:

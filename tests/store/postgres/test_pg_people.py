@@ -63,6 +63,7 @@ def test_each_member_has_their_own_status_rating_notes_and_tags(shared) -> None:
         assert theirs.list_ids(PaperFilter(status="unread")) == ids[:-1]
         assert [r.id for r in mine.search("复现")] == [conformer]  # one's notes are one's own
         assert theirs.search("复现") == []
+        assert mine.search("复习") == []  # another pattern: another statement, not a cached one
         assert mine.list_ids(sort="rating", descending=True)[0] == conformer
         assert [t for t, _ in mine.facets().tags] == ["asr"]
         assert [t for t, _ in theirs.facets().tags] == ["to-cite"]
