@@ -278,6 +278,8 @@ class Database:
     def _translate_server_error(self, context: ExceptionContext) -> None:
         from scholardesk.store import pg_errors
 
+        if context.is_pre_ping:  # a pooled connection the server dropped: the pool replaces it
+            return
         original = context.original_exception
         pg_errors.strip_row_values(original)
         if context.sqlalchemy_exception is not None:  # its text was made from the original's

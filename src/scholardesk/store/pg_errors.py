@@ -83,6 +83,13 @@ def server_error(exc: BaseException, url: str) -> Exception | None:
             f"the shared library {where} is busy: another member's change collided with this one",
             "(run the command again)",
         )
+    if code in ("57P01", "57P02", "57P03") or (not code and _is_lost(text)):
+        return LibraryServerError(
+            f"the connection to the database server was lost: {where}",
+            "The server was restarted or the network dropped; the change under way was undone "
+            "(nothing of it was saved). Run it again: ScholarDesk connects anew, "
+            + _LOCAL_HINT + ".",
+        )
     if code == "53100":
         return LibraryServerError(
             f"the database server's disk is full: {where}",
@@ -97,10 +104,18 @@ def server_error(exc: BaseException, url: str) -> Exception | None:
     return None
 
 
+def _is_lost(text: str) -> bool:
+    """An open connection that broke (the server went away mid-change)."""
+    lowered = text.lower()
+    return any(marker in lowered for marker in (
+        "server closed the connection", "terminating connection", "consuming input failed",
+        "the connection is lost", "connection is closed"))
+
+
 def _is_unreachable(text: str) -> bool:
     markers = (
         "connection refused", "could not connect", "connection failed", "no such file or directory",
-        "could not translate host name", "timeout expired", "server closed the connection",
+        "could not translate host name", "timeout expired",
         "network is unreachable", "name or service not known", "connection timed out",
     )
     lowered = text.lower()

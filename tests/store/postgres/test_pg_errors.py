@@ -1,6 +1,6 @@
 """A shared library's server refusing us says what to fix (issue #18), tried against the real
 local PostgreSQL server: a wrong password, an unreachable server, a missing database, a
-library of a newer schema, a role without rights."""
+library of a newer schema, a role without rights, a connection dropped by the server."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from scholardesk.core.errors import LibraryServerError, NewerLibraryError, ScholarDeskError
+from scholardesk.domain.papers import PaperRecord
 from scholardesk.services.papers import PapersService
 from scholardesk.store import migrate
 from scholardesk.store.db import Database
+from scholardesk.store.papers_repo import PapersRepository
 
 
 @pytest.fixture
@@ -98,3 +100,33 @@ def test_a_role_without_rights_is_told_to_ask_for_them(member, library, tmp_path
     assert f"role {role} may not do this" in str(caught.value)
     assert "grant" in caught.value.hint.lower()
     assert isinstance(caught.value, ScholarDeskError)
+
+
+def _drop_connections(databases: object, name: str) -> int:
+    """The server drops every connection to the library (a restart, a network cut)."""
+    engine = databases.admin  # type: ignore[attr-defined]
+    with engine.connect() as conn:
+        return len(conn.execute(text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": name}).all())
+
+
+def test_a_dropped_connection_is_replaced_and_one_lost_mid_change_saves_nothing(  # type: ignore[no-untyped-def]
+    library,
+) -> None:
+    databases, name = library
+    db = Database(databases.url_of(name))
+    svc = PapersService(db)
+    svc.import_records([PaperRecord("Kept paper", "test", "drop", record_ref="1")])
+    assert _drop_connections(databases, name) >= 1  # the pooled connection is gone
+    assert svc.count() == 1  # checked before use and replaced: the user sees nothing
+    with pytest.raises(LibraryServerError) as caught:
+        with db.transaction() as session:
+            PapersRepository(session).insert_many(
+                [PaperRecord("Half-written paper", "test", "drop", record_ref="2")])
+            _drop_connections(databases, name)
+            session.execute(text("SELECT 1"))
+    assert "connection to the database server was lost" in str(caught.value)
+    assert "nothing of it was saved" in caught.value.hint
+    assert [r.title for r in svc.rows(svc.list_ids())] == ["Kept paper"]  # and it works again
+    db.dispose()
