@@ -927,17 +927,17 @@ class PapersRepository:
             return []
         found: dict[int, PaperRow] = {}
         tags = self.tags_for(ids)
-        marks = self.marks_for(ids)
         for chunk in _chunks(list(ids)):
-            stmt = select(
+            stmt = select(  # the person's marks in the same statement (one round trip less)
                 P.id, P.title, P.authors_json, P.year, P.venue, P.arxiv_id, P.doi, P.is_sample,
-            ).where(P.id.in_(chunk))
+                M.status, M.rating,
+            ).join(M, and_(M.paper_id == P.id, M.person == self.person), isouter=True
+                   ).where(P.id.in_(chunk))
             for r in self.session.execute(stmt):
-                mark = marks.get(r.id, MARK_DEFAULTS)
                 found[r.id] = PaperRow(
                     r.id, r.title, tuple(json.loads(r.authors_json)), r.year, r.venue,
-                    r.arxiv_id, r.doi, mark["status"], mark["rating"], tags.get(r.id, ()),
-                    bool(r.is_sample),
+                    r.arxiv_id, r.doi, r.status or MARK_DEFAULTS["status"], r.rating or 0,
+                    tags.get(r.id, ()), bool(r.is_sample),
                 )
         return [found[i] for i in ids if i in found]
 
