@@ -198,11 +198,12 @@ def like_scan(conn: sqlite3.Connection, query: str) -> list[int]:
     terms = parse_query(query)
     conds: list[str] = []
     args: list[str] = []
+    notes = "id IN (SELECT paper_id FROM paper_marks WHERE person = '' AND notes LIKE ?)"
     fields = {"au": ["authors_text"], "ti": ["title"], "cat": ["categories"], "": [
-        "title", "authors_text", "venue", "abstract", "notes"]}
+        "title", "authors_text", "venue", "abstract", notes]}  # the owner's notes (0002u)
     for t in terms:
         cols = fields.get(t.field, fields[""])
-        conds.append("(" + " OR ".join(f"{c} LIKE ?" for c in cols) + ")")
+        conds.append("(" + " OR ".join(c if c == notes else f"{c} LIKE ?" for c in cols) + ")")
         args.extend([f"%{t.text}%"] * len(cols))
     sql = f"SELECT id FROM papers WHERE {' AND '.join(conds) or '1'} ORDER BY id DESC LIMIT 50"
     return [r[0] for r in conn.execute(sql, args)]
