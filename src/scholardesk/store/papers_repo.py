@@ -599,8 +599,9 @@ class PapersRepository:
         return {k: tuple(v) for k, v in out.items()}
 
     def _term_condition(self, term: Term) -> ColumnElement[bool]:
-        """Papers where ``term`` occurs: a substring of the title or notes (trigram, 3+
-        characters), or the words of any field / the prefixed field (word index)."""
+        """Papers where ``term`` occurs: a substring of the title (trigram, 3+ characters) or
+        of the acting person's notes, or the words of any field / the prefixed field (word
+        index)."""
         if not self.sqlite:  # PostgreSQL: pg_trgm indexes (migration 0002p)
             from scholardesk.store import papers_search_pg
 
@@ -851,10 +852,11 @@ class PapersRepository:
         if len(found) < limit and all(trigram):  # substrings: also prefixes of title words
             add(newest("papers_fts", " AND ".join(trigram), limit))
         if len(found) < limit and not any(t.field for t in terms):  # the person's notes
-            add(self.session.scalars(
-                select(M.paper_id).where(M.person == self.person,
-                                         *(M.paper_id.in_(self._notes_with(t.text))
-                                           for t in terms))
+            add(self.session.scalars(  # one pass over them, every term in the same note
+                select(M.paper_id).where(
+                    M.person == self.person, M.notes != "",
+                    *(M.notes.like(f"%{_like_escape(t.text.rstrip('*'))}%", escape="\\")
+                      for t in terms))
                 .order_by(M.paper_id.desc()).limit(limit)))
         if len(terms) == 1:
             words_pass(completed, None)

@@ -408,7 +408,7 @@ def matches(session: Session, terms: list[Term], limit: int, rank: bool,
     """Ids of papers matching every term (``condition``), in the passes of the SQLite search
     (``PapersRepository._matches``), each newest first and each run only when the ones before
     left fewer than ``limit``: the terms as whole words (the word indexes; for a common word
-    the planner walks the primary key and stops early), as title/notes substrings (trigram
+    the planner walks the primary key and stops early), as title substrings (trigram
     indexes), the last word completed as a prefix, and, for several terms found in different
     ways, the rarest term's papers (at most ``exact_cap``) checked for the others.
     ``rank=False``: newest first; ``rank=True``: the words pass's newest ``rank_cap + 1``
@@ -466,7 +466,7 @@ _LIKE_FIELDS: dict[str, tuple[Any, ...]] = {
 
 
 def _term_ids(session: Session, term: Term, cap: int, complete_word: bool) -> list[int] | None:
-    """All papers containing ``term`` (title/notes substring, whole words, and its words
+    """All papers containing ``term`` (title or notes substring, whole words, and its words
     completed when ``complete_word``), or None when there are more than ``cap``."""
     conds = [(substring_condition([term], person_of(session)), False),
              (words_condition([term], complete_last=False), True)]
