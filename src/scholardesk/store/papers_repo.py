@@ -14,6 +14,7 @@ Papers are shared; reading status, rating, notes and tags are the acting person'
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import sqlite3
@@ -728,13 +729,32 @@ class PapersRepository:
         start_in_block = max(0, offset - len(first))
         stop_in_block = min(block, stop - len(first))
         if stop_in_block > start_in_block:
-            out.extend(self.session.scalars(
-                select(P.id).where(*conds, P.id.not_in(select(M.paper_id).where(
-                    M.person == self.person, value != default)))
-                .order_by(P.id.desc() if descending else P.id.asc())
-                .offset(start_in_block).limit(stop_in_block - start_in_block)))
+            out.extend(self._block_window(conds, sorted(pid for pid, _ in marked), descending,
+                                          start_in_block, stop_in_block))
         skip = len(first) + block
         out.extend(last[max(0, offset - skip): max(0, stop - skip)])
+        return out
+
+    def _block_window(self, conds: list[ColumnElement[bool]], marked: list[int],
+                      descending: bool, start: int, stop: int) -> list[int]:
+        """Rows ``start`` .. ``stop`` of the papers passing ``conds`` that are not in ``marked``
+        (sorted ids), in id order. One walk of the id index, as any sort's window: the row
+        ``start`` of the block is at most ``len(marked)`` rows further down the whole list, so
+        the walk reads that many more and the marked ones are dropped here (a ``NOT IN`` on
+        every row walked cost 0.1 us each: 120 ms at row 900,000)."""
+        ids = list(self.session.scalars(
+            select(P.id).where(*conds).order_by(P.id.desc() if descending else P.id.asc())
+            .offset(start).limit(stop - start + len(marked))))
+        taken = set(marked)
+        out: list[int] = []
+        for i, pid in enumerate(ids):
+            if pid in taken:
+                continue
+            # marked rows before this one in the whole list (larger ids first when descending)
+            before = (len(marked) - bisect.bisect_right(marked, pid) if descending
+                      else bisect.bisect_left(marked, pid))
+            if start <= start + i - before < stop:
+                out.append(pid)
         return out
 
     def count_matching(self, flt: PaperFilter) -> int:
