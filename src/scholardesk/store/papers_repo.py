@@ -758,8 +758,13 @@ class PapersRepository:
         return out
 
     def count_matching(self, flt: PaperFilter) -> int:
-        """How many papers pass the filter (no filter: SQLite counts the smallest index)."""
+        """How many papers pass the filter. No filter, on SQLite: a walk of the id index
+        (``ix_papers_sort_added``, integers only: 4 ms at 1M papers), which SQLite does not
+        pick by itself (it walked the venue index, 19 ms, once the status index was gone)."""
         conds = self._conditions(flt)
+        if not conds and self.sqlite:
+            return int(self.session.connection().exec_driver_sql(
+                "SELECT count(*) FROM papers INDEXED BY ix_papers_sort_added").scalar() or 0)
         return int(self.session.scalar(select(func.count()).select_from(P).where(*conds)) or 0)
 
     TABLE_CAP = 10_000  # a search shows at most this many rows ("more than 10,000")
