@@ -161,13 +161,19 @@ def _words_condition(term: Term, query: str) -> ColumnElement[bool]:
 def words_condition(terms: list[Term], complete_last: bool) -> ColumnElement[bool] | None:
     """Papers with every term's words (whole words; ``complete_last``: the last term's last
     word completed as a prefix), or None when a term has no word."""
-    parts: list[ColumnElement[bool]] = []
+    parts: list[tuple[bool, ColumnElement[bool]]] = []
     for i, term in enumerate(terms):
         query = ts_query(term, prefix=complete_last and i == len(terms) - 1)
         if not query:
             return None
-        parts.append(_words_condition(term, query))
-    return and_(*parts)
+        parts.append((not _head_only(term), _words_condition(term, query)))
+    # the terms checked in the row first (a walk reads an abstract's words only for the
+    # papers that passed them; PostgreSQL keeps the order of equally priced conditions)
+    return and_(*(cond for _, cond in sorted(parts, key=lambda p: p[0])))
+
+
+def _head_only(term: Term) -> bool:
+    return bool(term.field) and term.field != "abstract"
 
 
 class _ArrayOf(ColumnElement[Any]):
@@ -323,22 +329,47 @@ def _term_columns(term: Term) -> tuple[str, ...]:
 PROBE = 500  # papers a first walk checks, to see how common the words are together
 
 
-def _costs(stats: Statistics, terms: list[Term]) -> tuple[float, float]:
-    """(µs to check one paper on a walk, µs to read one match from the indexes)."""
+def _costs(stats: Statistics, terms: list[Term], complete_last: bool = False
+           ) -> tuple[float, float]:
+    """(µs to check one paper on a walk, µs to read one match from the indexes). A walk
+    checks the terms of the head alone first (``words_condition``), so an abstract's words
+    are read only for the share of papers that have them (``cat:quant-ph lattice``: the
+    abstract of one paper in 13)."""
     abstract = any("search_abstract" in _term_columns(t) for t in terms)
-    check_us = _WALK_HEAD_US + (_ABSTRACT_US if abstract else 0.0)
+    head_share = 1.0
+    for i, t in enumerate(terms):
+        if _head_only(t):
+            head_share *= stats.term_frequency(t, complete_last and i == len(terms) - 1)
+    check_us = _WALK_HEAD_US + (_ABSTRACT_US * head_share if abstract else 0.0)
     recheck = any(len(_LEXEME.findall(t.text)) > 1 or t.field not in ("", "abstract")
                   for t in terms)
     return check_us, _BITMAP_US + (check_us if recheck else 0.0)
 
 
+def mixed_read_share(stats: Statistics, terms: list[Term], complete_last: bool = False
+                     ) -> float | None:
+    """For terms of the head alone (``cat:``, ``au:``, ``ti:``) beside terms of any field: the
+    share of papers the indexes read, or None for other queries. PostgreSQL drives such a
+    bitmap by the head index alone and checks the other terms' abstract words in every paper
+    it found (``cat:quant-ph lattice``: 7,572 papers read for 1,333 matches, 30 ms)."""
+    head = [(i, t) for i, t in enumerate(terms) if _head_only(t)]
+    if not head or len(head) == len(terms):
+        return None
+    share = 1.0
+    for i, t in head:
+        share *= stats.term_frequency(t, complete_last and i == len(terms) - 1)
+    return share
+
+
 def walk_is_cheaper(stats: Statistics, share: float, n: int, check_us: float,
-                    match_us: float) -> bool:
+                    match_us: float, read_share: float | None = None) -> bool:
     """Whether walking the primary key until ``n`` matches (papers with the words: ``share``
     of them) costs less than reading every match from the indexes. (The planner prices
     checking a paper's words far below what reading a TOASTed vector costs, and walks for
     words in 2 % of the papers: 20 ms instead of 3.)"""
     walk_us = min(stats.rows, n / max(share, 1e-9)) * check_us
+    if read_share is not None and read_share > share:  # ``mixed_read_share``
+        return walk_us <= _BITMAP_FIXED_US + read_share * stats.rows * (match_us + _ABSTRACT_US)
     return walk_us <= _BITMAP_FIXED_US + share * stats.rows * match_us
 
 
@@ -361,13 +392,14 @@ def _words_newest(session: Session, terms: list[Term], cond: ColumnElement[bool]
             select(*columns).where(where).order_by(order).limit(k))]
 
     stats = Statistics.read(session)
-    check_us, match_us = _costs(stats, terms)
+    check_us, match_us = _costs(stats, terms, complete_last)
     # the terms' words together are at most as common as the rarest term's
     share = min(stats.term_frequency(t, complete_last and i == len(terms) - 1)
                 for i, t in enumerate(terms))
+    read_share = mixed_read_share(stats, terms, complete_last)
     rows: list[tuple[int, float]] = []
     bound: int | None = None
-    if walk_is_cheaper(stats, share, n, check_us, match_us):
+    if walk_is_cheaper(stats, share, n, check_us, match_us, read_share):
         top = session.scalar(select(func.max(P.id)))
         if top is None:
             return []
@@ -376,7 +408,7 @@ def _words_newest(session: Session, terms: list[Term], cond: ColumnElement[bool]
         rows = run(and_(P.id > bound, cond), P.id.desc(), n)
         if len(rows) < n and bound > 0:
             seen = (len(rows) + 0.5) / PROBE
-            if walk_is_cheaper(stats, seen, n - len(rows), check_us, match_us):
+            if walk_is_cheaper(stats, seen, n - len(rows), check_us, match_us, read_share):
                 upper, bound = bound, bound - int(2 * (n - len(rows)) / seen) - 100
                 rows += run(and_(P.id > bound, P.id <= upper, cond), P.id.desc(),
                             n - len(rows))
