@@ -47,3 +47,19 @@ def test_an_unreadable_settings_file_falls_back_to_defaults(tmp_path: Path) -> N
     path = tmp_path / "settings.json"
     path.write_text("{not json", encoding="utf-8")
     assert Settings.load(path) == Settings()
+
+
+def test_a_hand_edited_value_of_the_wrong_type_is_ignored_not_a_crash_later(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text('{"library_person": null, "timeout_s": 12, "max_retries": "3",'
+                    ' "gpu_strict": 1, "contact_email": "me@lab.cn", "proxy": 42}',
+                    encoding="utf-8")
+    s = Settings.load(path)
+    assert s.library_person == "" and s.proxy == ""  # the defaults
+    assert s.timeout_s == 12.0 and isinstance(s.timeout_s, float)  # an int is a number
+    assert s.max_retries == 3 and s.gpu_strict is False  # "3" and 1 were not taken
+    assert s.contact_email == "me@lab.cn"
+    path.write_text("[1, 2]", encoding="utf-8")
+    assert Settings.load(path) == Settings()

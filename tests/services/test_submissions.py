@@ -124,6 +124,9 @@ def test_chain_by_hand_and_delete(svc: SubmissionsService) -> None:
     assert svc.get(b.id).previous_id is None
     with pytest.raises(NotFoundError):
         svc.add("X", "C", previous_id=12345)
+    with pytest.raises(NotFoundError, match="no submission 999 of yours"):
+        svc.delete([b.id, 999])  # said "Deleted 2", deleted one: now refused, nothing deleted
+    assert svc.get(b.id).venue == "Journal B"
 
 
 @pytest.mark.parametrize("suffix", [".json", ".csv"])

@@ -110,6 +110,19 @@ SERVICE_DEFAULTS: dict[str, str] = {
 SERVICE_ENV_PREFIX = "SCHOLARDESK_SERVICE_"
 
 
+def _of_type(value: object, default: object) -> object | None:
+    """``value`` as the type of ``default`` (an int where a float is expected), or None when
+    it is not one (a hand-edited settings.json)."""
+    if isinstance(default, bool):
+        return value if isinstance(value, bool) else None
+    if isinstance(default, float):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return float(value) if ok else None  # type: ignore[arg-type]
+    if isinstance(default, int):
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return value if isinstance(value, type(default)) else None
+
+
 @dataclass
 class Settings:
     """User preferences edited in the settings dialog."""
@@ -180,8 +193,21 @@ class Settings:
         except (OSError, ValueError) as exc:
             logger.warning("Ignoring unreadable settings file %s: %s", path, exc)
             return cls()
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in raw.items() if k in known})
+        if not isinstance(raw, dict):
+            logger.warning("Ignoring settings file %s: not a JSON object", path)
+            return cls()
+        defaults = cls()
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            if f.name not in raw:
+                continue
+            value = _of_type(raw[f.name], getattr(defaults, f.name))
+            if value is None:  # e.g. "library_person": null — the default, not a crash later
+                logger.warning("Ignoring setting %s=%r in %s: not a %s", f.name, raw[f.name],
+                               path, type(getattr(defaults, f.name)).__name__)
+                continue
+            values[f.name] = value
+        return cls(**values)  # type: ignore[arg-type]
 
     def save(self, path: Path) -> None:
         self.validate()

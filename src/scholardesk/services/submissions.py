@@ -206,8 +206,17 @@ class SubmissionsService:
         return SubmissionResult(sub)
 
     def delete(self, submission_ids: Sequence[int]) -> Changes:
+        """Delete these submissions (one transaction). An id that is not one of yours (none
+        such, or another member's in a shared library) is refused before anything is deleted."""
         with self.db.transaction() as session:
-            SubmissionsRepository(session).delete(submission_ids)
+            repo = SubmissionsRepository(session)
+            missing = [i for i in dict.fromkeys(submission_ids) if not repo.exists(i)]
+            if missing:
+                raise NotFoundError(
+                    f"There is no submission {', '.join(map(str, missing))} of yours.",
+                    "List them with `scholardesk submissions list`; nothing was deleted.",
+                )
+            repo.delete(submission_ids)
         return Changes.of(SUBMISSIONS)
 
     def add_event(

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from scholardesk.core.config import Paths, Settings
+from scholardesk.core.errors import NotFoundError
 from scholardesk.domain.papers import PaperFilter, PaperRecord
 from scholardesk.services.context import Services
 from scholardesk.services.library_sync import LibrarySyncService
@@ -80,7 +81,8 @@ def test_submissions_and_feed_triage_are_each_members_own(shared) -> None:  # ty
         added = SubmissionsService(alice).add("My TASLP paper", "IEEE/ACM TASLP")
         assert [s.title for s in SubmissionsService(alice).all()] == ["My TASLP paper"]
         assert SubmissionsService(bob).all() == []
-        SubmissionsService(bob).delete([added.submission.id])  # not bob's: nothing happens
+        with pytest.raises(NotFoundError):  # not bob's: refused, nothing deleted
+            SubmissionsService(bob).delete([added.submission.id])
         assert len(SubmissionsService(alice).all()) == 1
         with alice.transaction() as session:
             feed = PapersFeedRepository(session)
