@@ -165,3 +165,29 @@ def test_a_shared_library_shows_who_you_are_and_a_new_name_reloads_your_pages(
     win.apply_settings(replace(win.services.settings, contact_email="me@ustc.edu.cn"))
     assert reloaded == []  # the same person: nothing to reload
     assert win.person_label.text() == "Shared library · you are alice"
+
+
+def test_a_name_the_shared_library_refuses_is_not_saved_and_says_why(
+        shared_window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from scholardesk.core.errors import InputError
+    from scholardesk.gui import main_window
+    from scholardesk.store.db import Database
+
+    def refuse(self: Database) -> str:
+        if self.person_name == "carol":
+            raise InputError("The name 'carol' in Settings is the database role of another "
+                             "member of this shared library; you log in as 'lab_role'.")
+        return self.person_name or "lab_role"
+
+    monkeypatch.setattr(Database, "person", property(refuse))
+    shown: list[str] = []
+    monkeypatch.setattr(main_window, "show_error", lambda parent, exc: shown.append(str(exc)))
+    win = shared_window
+    before = win.services.settings
+    assert not win.apply_settings(replace(before, library_person="carol"))
+    assert shown and "another member" in shown[0]
+    assert win.services.settings == before  # not saved
+    assert win.services.db.person_name == "" and win.services.db.person == "lab_role"
+    assert win.person_label.text() == "Shared library · you are lab_role"

@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
 
 from scholardesk import __version__
 from scholardesk.core.config import Settings
+from scholardesk.core.errors import ScholarDeskError
 from scholardesk.core.i18n import tr, trn
 from scholardesk.domain.changes import PAPERS, REVIEWS, SUBMISSIONS, Changes
+from scholardesk.gui.errors import show_error
 from scholardesk.gui.page_base import Page
 from scholardesk.gui.page_registry import PAGES, PageSpec
 from scholardesk.gui.settings_dialog import SettingsDialog
@@ -193,20 +195,29 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.services.settings, self)
-        if dialog.exec():
-            self.apply_settings(dialog.result_settings())
+        if dialog.exec() and self.apply_settings(dialog.result_settings()):
             QMessageBox.information(
                 self, tr("Settings"), tr("Settings saved. A new language applies after a restart.")
             )
 
-    def apply_settings(self, settings: Settings) -> None:
+    def apply_settings(self, settings: Settings) -> bool:
         """Save new settings; a new name in a shared library applies at once: the pages whose
-        data is a person's (and the current one) reload as that person."""
-        changed = settings.library_person != self.services.settings.library_person
+        data is a person's (and the current one) reload as that person. A name the library
+        refuses (another member's database role) is not saved: says why, returns False."""
+        old = self.services.settings.library_person
+        changed = settings.library_person != old
+        if changed:
+            db = self.services.db
+            db.set_person_name(settings.library_person)
+            try:
+                db.person  # noqa: B018  (resolved now: refused before anything is saved)
+            except ScholarDeskError as exc:
+                db.set_person_name(old)
+                show_error(self, exc)
+                return False
         self.services.apply_settings(settings)
         if not changed:
-            return
-        self.services.db.set_person_name(settings.library_person)
+            return True
         self._update_person_label()
         current = self.current_page()
         for page in self.pages.values():

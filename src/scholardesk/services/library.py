@@ -53,6 +53,7 @@ def open_library(paths: Paths, person: str = "") -> Database:
     db = Database(paths.db_url, person=person)
     try:
         migrate.prepare_library(db, paths.sqlite_file, paths.backup_dir)
+        db.person  # noqa: B018  (who is acting: a name that is another member's role is refused now)
     except BaseException:
         db.dispose()
         raise

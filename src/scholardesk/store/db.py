@@ -303,17 +303,36 @@ class Database:
         """Who is acting in this library (``store.people``): "" (the owner) in a personal
         SQLite library; in a shared one the name from Settings, else the database role."""
         if self._person is None:
-            from scholardesk.store.people import OWNER, clean_person_name
+            from scholardesk.store.people import OWNER
 
             if self.sqlite_file is not None or self.url.startswith("sqlite"):
                 self._person = OWNER
-            elif clean_person_name(self.person_name):
-                self._person = clean_person_name(self.person_name)
             else:
-                with self.engine.connect() as conn:
-                    self._person = clean_person_name(
-                        str(conn.exec_driver_sql("SELECT current_user").scalar() or ""))
+                self._person = self._server_person()
         return self._person
+
+    def _server_person(self) -> str:
+        """The name from Settings, else the database role. A name that is another role of the
+        server is refused: a member who logs in as themselves cannot become someone else by
+        typing their name (in a lab that shares one login, names are not roles)."""
+        from scholardesk.core.errors import InputError
+        from scholardesk.store.people import clean_person_name
+
+        name = clean_person_name(self.person_name)
+        with self.engine.connect() as conn:
+            role = clean_person_name(str(conn.exec_driver_sql("SELECT current_user").scalar()))
+            if not name or name == role:
+                return role
+            taken = conn.exec_driver_sql(
+                "SELECT 1 FROM pg_roles WHERE rolname = %(name)s", {"name": name}).scalar()
+        if taken:
+            raise InputError(
+                f"The name {name!r} in Settings is the database role of another member of "
+                f"this shared library; you log in as {role!r}.",
+                "Clear 'Your name in a shared library' in Settings (you are then your role), "
+                "or choose a name that is nobody's role.",
+            )
+        return name
 
     _person: str | None = None
 

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from scholardesk.core.config import Paths, Settings
-from scholardesk.core.errors import NotFoundError
+from scholardesk.core.errors import InputError, NotFoundError
 from scholardesk.domain.papers import PaperFilter, PaperRecord
 from scholardesk.services.context import Services
 from scholardesk.services.library_sync import LibrarySyncService
@@ -120,6 +120,12 @@ def test_without_a_name_a_member_is_their_database_role(shared, tmp_path: Path) 
         PapersService(member).update([pid], status="read")
         assert PapersService(member).get(pid).status == "read"
         assert PapersService(grant).get(pid).status == "unread"  # the admin is someone else
+        # nobody becomes another member by typing that member's role as their name
+        posing = Database(url, person="postgres")
+        with pytest.raises(InputError, match="the database role of another member"):
+            PapersService(posing).get(pid)
+        posing.dispose()
+        assert Database(url, person=role).person == role  # one's own role as a name: fine
     finally:
         member.dispose()
         with grant.engine.begin() as conn:
