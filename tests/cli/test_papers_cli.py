@@ -137,3 +137,32 @@ def test_cite_prints_reference_list_entries_in_each_style(
     err = capsys.readouterr().err
     assert "Unknown citation style 'chicago'" in err
     assert "gbt7714, apa, ieee" in err
+
+
+def test_deleting_papers_another_member_marked_needs_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from scholardesk.domain.papers import PaperFilter
+    from scholardesk.store.db import Database
+    from scholardesk.store.papers_repo import PapersRepository
+
+    home = tmp_path / "home"
+    bib = tmp_path / "lab.bib"
+    bib.write_text("@article{a, title={Conformer for speech}, author={A. Author}, year={2024}}\n"
+                   "@article{b, title={Whisper at scale}, author={B. Author}, year={2023}}\n",
+                   encoding="utf-8")
+    assert main(["--home", str(home), "papers", "import", str(bib)]) == 0
+    db = Database(f"sqlite:///{home / 'library.sqlite'}")
+    with db.transaction() as session:  # bob, another member (as a shared library scopes it)
+        session.info["person"] = "bob"
+        repo = PapersRepository(session)
+        conformer = repo.ids(PaperFilter(), "title", False)[0]
+        repo.set_fields([conformer], notes="bob's reading notes")
+    db.dispose()
+    capsys.readouterr()
+    code = main(["--home", str(home), "papers", "delete", str(conformer)])
+    err = capsys.readouterr().err
+    assert code != 0 and "bob (1)" in err and "--force" in err
+    assert len(run(home, capsys, "list", "--json")[1]) == 2  # nothing deleted
+    assert run(home, capsys, "delete", "--force", str(conformer))[0] == 0
+    assert [p["title"] for p in run(home, capsys, "list", "--json")[1]] == ["Whisper at scale"]

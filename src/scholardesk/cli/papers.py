@@ -76,6 +76,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     delete = cmds.add_parser("delete", help="remove papers from the library")
     delete.add_argument("ids", nargs="+", type=int, metavar="ID")
+    delete.add_argument("--force", action="store_true",
+                        help="also when other members of a shared library marked or tagged them")
     delete.set_defaults(handler=_delete)
 
     export = cmds.add_parser("export", help="export to BibTeX, CSV or JSON")
@@ -238,6 +240,16 @@ def _edit(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _delete(ctx: CliContext, args: argparse.Namespace) -> int:
+    from scholardesk.core.errors import InputError
+
+    others = ctx.services.papers.others_marking(args.ids)
+    if others and not args.force:
+        raise InputError(
+            tr("Not deleted: {people} marked or tagged these papers in this shared library, and "
+               "deleting a paper deletes it for everyone, with their marks.",
+               people=", ".join(f"{p} ({n})" for p, n in others.items())),
+            tr("Add --force to delete them anyway."),
+        )
     ctx.services.papers.delete(args.ids)
     print(tr("Deleted {n} papers.", n=len(args.ids)))
     return EXIT_OK

@@ -787,9 +787,17 @@ class PapersService:
         return Changes.of(PAPERS)
 
     def delete(self, ids: Sequence[int]) -> Changes:
+        """Delete papers, for everyone: in a shared library other members' marks and tags on
+        them go too (ask ``others_marking`` first and say so)."""
         with self.db.transaction() as session:
             PapersRepository(session).delete(ids)
         return Changes.of(PAPERS)
+
+    def others_marking(self, ids: Sequence[int]) -> dict[str, int]:
+        """Other members with status, rating, notes or tags on some of ``ids``: person → on
+        how many of them (empty in a personal library)."""
+        with self.db.reading() as session:
+            return PapersRepository(session).others_marking(ids)
 
     def citation(self, paper_id: int, style: str = "gbt7714") -> str:
         """One paper as a reference-list entry: ``gbt7714``, ``apa``, ``ieee`` or ``bibtex``."""

@@ -519,6 +519,19 @@ class PapersRepository:
                 index_elements=[M.paper_id, M.person],
                 set_={**{k: stmt.excluded[k] for k in marks}, "modified_at": now}))
 
+    def others_marking(self, ids: Sequence[int]) -> dict[str, int]:
+        """The other people with a mark or a tag on some of ``ids``, with on how many of them
+        (what deleting those papers would take from them)."""
+        found: dict[str, set[int]] = {}
+        for chunk in _chunks(list(ids)):
+            for model in (M, PaperTagModel):
+                for person, pid in self.session.execute(
+                    select(model.person, model.paper_id).distinct()
+                    .where(model.paper_id.in_(chunk), model.person != self.person)
+                ):
+                    found.setdefault(person, set()).add(pid)
+        return {person: len(pids) for person, pids in sorted(found.items())}
+
     def move_marks(self, keep: int, drop: int) -> None:
         """Everyone's marks and tags on ``drop`` onto ``keep`` (two papers becoming one): for
         each person, tags united, both notes kept, the further reading status, the higher

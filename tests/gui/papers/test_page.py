@@ -263,3 +263,32 @@ def test_the_categories_asked_for_a_snapshot_leave_a_bib_chosen_with_it_whole(
     assert from_snapshot and all(any(c.startswith("cs.") for c in p.categories)
                                  for p in from_snapshot)
     assert report.imported == len(stored)
+
+
+def test_deleting_papers_another_member_marked_says_theirs_go_too(
+    services: Services, qtbot: Any, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from scholardesk.domain.papers import PaperRecord
+    from scholardesk.store.papers_repo import PapersRepository
+
+    services.papers.import_records([PaperRecord("Conformer for speech", "test", "t", record_ref="1"),
+                                    PaperRecord("Whisper at scale", "test", "t", record_ref="2")])
+    conformer, whisper = sorted(services.papers.list_ids())
+    with services.db.transaction() as session:  # bob, another member of a shared library
+        session.info["person"] = "bob"
+        PapersRepository(session).add_tags([conformer], ["to-cite"])
+    page = make_page(services, qtbot, runner)
+    asked: list[str] = []
+
+    def answer(parent: Any, title: str, text: str) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    page._delete([whisper])  # nobody else's: the plain question
+    page._delete([conformer, whisper])
+    assert asked[0] == "Delete 1 paper from the library?"
+    assert "bob marked or tagged them" in asked[1] and "deleted too" in asked[1]
+    runner.wait_idle()
+    assert services.papers.count() == 2  # "No": nothing deleted

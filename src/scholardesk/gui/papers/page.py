@@ -579,9 +579,14 @@ class PapersPage(Page):
                 self.bulk_update(ids, remove_tags=[tag])
 
     def _delete(self, ids: list[int]) -> None:
-        answer = QMessageBox.question(
-            self, tr("Delete papers"), trn("Delete {n} paper from the library?", "Delete {n} papers from the library?", len(ids))
-        )
+        question = trn("Delete {n} paper from the library?", "Delete {n} papers from the library?",
+                       len(ids))
+        others = self.svc.others_marking(ids)
+        if others:  # a shared library: a paper is deleted for everyone
+            question += "\n\n" + tr(
+                "{people} marked or tagged them: their status, rating, notes and tags on these "
+                "papers are deleted too.", people=", ".join(others))
+        answer = QMessageBox.question(self, tr("Delete papers"), question)
         if answer == QMessageBox.StandardButton.Yes:
             Task(lambda _p: self.svc.delete(ids)).with_progress(tr("Deleting papers")).start()
 
