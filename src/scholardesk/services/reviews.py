@@ -57,6 +57,10 @@ MY_SUBMISSION_URL = "submission:{id}"  # their record key: one record per submis
 MY_SUBMISSION_OWNER = " "
 
 
+# what other members see as the title of a member's manuscript in the shared statistics
+SHARED_MANUSCRIPT_TITLE = "(a library member's accepted manuscript)"
+
+
 def my_submission_url(submission_id: int, person: str) -> str:
     key = MY_SUBMISSION_URL.format(id=submission_id)
     return f"{key}{MY_SUBMISSION_OWNER}{person}" if person else key
@@ -759,6 +763,8 @@ class ReviewsService:
                     line["status"] = "duplicate"
                     report.skipped += 1
                     continue
+                if me:  # a shared library: the dates count for everyone, the title stays yours
+                    h = replace(h, title=SHARED_MANUSCRIPT_TITLE)
                 wanted.add(h.source_url)
                 old = existing.get(h.source_url)
                 try:

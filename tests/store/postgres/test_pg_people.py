@@ -16,9 +16,11 @@ from sqlalchemy.engine import make_url
 from scholardesk.core.config import Paths, Settings
 from scholardesk.core.errors import InputError, NotFoundError
 from scholardesk.domain.papers import PaperFilter, PaperRecord
+from scholardesk.domain.reviews import ArticleQuery
 from scholardesk.services.context import Services
 from scholardesk.services.library_sync import LibrarySyncService
 from scholardesk.services.papers import PapersService
+from scholardesk.services.reviews import SHARED_MANUSCRIPT_TITLE
 from scholardesk.services.submissions import SubmissionsService
 from scholardesk.store import migrate
 from scholardesk.store.db import Database
@@ -205,6 +207,9 @@ def test_each_members_accepted_manuscripts_count_and_sync_as_theirs(  # type: ig
         assert (bob_sync.report.imported, bob_sync.removed) == (1, 0)  # alice's record stays
         [stats] = alice.reviews.stats("Neurocomputing")
         assert stats.n == 2  # the statistics are shared: both manuscripts count
+        titles = {r.history.title for r in alice.reviews.articles(
+            ArticleQuery(journal="Neurocomputing"))}
+        assert titles == {SHARED_MANUSCRIPT_TITLE}  # but not their titles: those stay private
         assert bob.reviews.remove_my_submissions().removed == 1
         [stats] = alice.reviews.stats("Neurocomputing")
         assert stats.n == 1
