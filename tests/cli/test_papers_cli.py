@@ -56,6 +56,9 @@ def test_import_search_list_export(
     code, shown = run(home, capsys, "show", str(zk), "--json")
     assert shown["status"] == "read" and shown["tags"] == ["gb/t"]
     assert shown["sources"][0]["kind"] == "bibtex"
+    assert run(home, capsys, "edit", str(zk), "--rating", "4", "--notes", "复现了")[0] == 0
+    code, text = run(home, capsys, "show", str(zk))
+    assert "Rating: ★★★★" in text and "Notes: 复现了" in text  # not only in --json
 
     out = tmp_path / "out.bib"
     assert main(["--home", str(home), "papers", "export", "--format", "bibtex", "--out", str(out)]) == 0

@@ -20,19 +20,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "library", help="copy this library into another one (e.g. a shared lab library) and back",
         description="Push this library into another one, or pull another one into this one, "
                     "without duplicates (each area's own keys). Covered: papers with their "
-                    "tags, provenance, status, rating and notes; review-time articles; venues, "
-                    "their ranks, rank lists, metrics and deadlines; experiments; the model "
-                    "registry; submissions.",
+                    "provenance and your tags, status, rating and notes; review-time articles; "
+                    "venues, their ranks, rank lists, metrics and deadlines; experiments; the "
+                    "model registry; your submissions. Not copied: the arXiv feed (its entries, "
+                    "your triage and rules) and arXiv subscriptions.",
     )
     cmds = group.add_subparsers(dest="library_command", metavar="ACTION", required=True)
 
-    push = cmds.add_parser("push", help="copy everything of this library into another one")
+    push = cmds.add_parser("push", help="copy this library (what the list above covers) into another one")
     push.add_argument("--to", required=True, metavar="URL",
                       help="the other library: a database URL or a library.sqlite file")
     _common(push)
     push.set_defaults(handler=_push)
 
-    pull = cmds.add_parser("pull", help="copy everything of another library into this one")
+    pull = cmds.add_parser("pull", help="copy another library (what the list above covers) into this one")
     pull.add_argument("--from", dest="source", required=True, metavar="URL",
                       help="the other library: a database URL or a library.sqlite file")
     _common(pull)

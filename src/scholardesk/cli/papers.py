@@ -208,11 +208,13 @@ def _show(ctx: CliContext, args: argparse.Namespace) -> int:
     for label, value in (
         (tr("Year"), paper.year), (tr("Venue"), paper.venue), (tr("DOI"), paper.doi),
         (tr("arXiv"), paper.arxiv_id), (tr("Categories"), " ".join(paper.categories)),
-        (tr("Status"), paper.status), (tr("Tags"), ", ".join(paper.tags)),
-        (tr("Link"), paper.best_url),
+        (tr("Status"), paper.status), (tr("Rating"), "★" * paper.rating),
+        (tr("Tags"), ", ".join(paper.tags)), (tr("Link"), paper.best_url),
     ):
         if value:
             print(f"{label}: {value}")
+    if paper.notes:
+        print(f"{tr('Notes')}: {paper.notes}")
     if paper.abstract:
         print()
         print(paper.abstract)
