@@ -292,3 +292,36 @@ def test_deleting_papers_another_member_marked_says_theirs_go_too(
     assert "bob marked or tagged them" in asked[1] and "deleted too" in asked[1]
     runner.wait_idle()
     assert services.papers.count() == 2  # "No": nothing deleted
+
+
+def test_what_another_member_changed_shows_after_a_refresh(
+    services: Services, qtbot: Any, runner: TaskRunner
+) -> None:
+    """Another member (another process, another connection) adds a paper and marks one of
+    ours in their own way; View > Refresh shows the new paper, and our marks stay ours."""
+    from scholardesk.domain.papers import PaperRecord
+    from scholardesk.store.db import Database
+    from scholardesk.store.papers_repo import PapersRepository
+
+    services.papers.import_records([PaperRecord("Conformer for speech", "test", "t",
+                                                record_ref="1")])
+    (ours,) = services.papers.list_ids()
+    services.papers.update([ours], status="reading")
+    page = make_page(services, qtbot, runner)
+    assert page.model.rowCount() == 1
+    other = Database(services.db.url, person="bob")
+    try:
+        with other.transaction() as session:
+            session.info["person"] = "bob"  # (a personal SQLite library has one person)
+            repo = PapersRepository(session)
+            repo.insert_many([PaperRecord("Whisper at scale", "test", "bob", record_ref="2")])
+            repo.set_fields([ours], status="read", rating=2)
+    finally:
+        other.dispose()
+    assert page.model.rowCount() == 1  # not polled: the page shows what it read
+    before = page.loaded_count
+    page.refresh()
+    wait_loaded(page, runner, qtbot, before)
+    assert page.model.rowCount() == 2
+    assert {r.title: r.status for r in services.papers.rows(services.papers.list_ids())} == {
+        "Conformer for speech": "reading", "Whisper at scale": "unread"}
