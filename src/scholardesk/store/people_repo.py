@@ -4,6 +4,7 @@ never commits."""
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -14,13 +15,14 @@ from scholardesk.store.models.papers_feed import FeedRuleModel, FeedStateModel
 from scholardesk.store.models.submissions import SubmissionRow
 from scholardesk.store.people import person_of
 
-# PersonCounts field -> the person column of the table it counts the rows of
-_COUNTED: tuple[tuple[str, InstrumentedAttribute[str]], ...] = (
-    ("papers_marked", PaperMarkModel.person),
-    ("tags", PaperTagModel.person),
-    ("feed_states", FeedStateModel.person),
-    ("feed_rules", FeedRuleModel.person),
-    ("submissions", SubmissionRow.owner),
+# PersonCounts field -> the person column of the table it counts in, and what it counts
+# (tags: the distinct tags a person uses, not how many papers carry them)
+_COUNTED: tuple[tuple[str, InstrumentedAttribute[str], Any], ...] = (
+    ("papers_marked", PaperMarkModel.person, func.count()),
+    ("tags", PaperTagModel.person, func.count(func.distinct(PaperTagModel.tag))),
+    ("feed_states", FeedStateModel.person, func.count()),
+    ("feed_rules", FeedRuleModel.person, func.count()),
+    ("submissions", SubmissionRow.owner, func.count()),
 )
 
 
@@ -34,8 +36,8 @@ class PeopleRepository:
         you = person_of(self.session)
         found: dict[str, dict[str, int]] = defaultdict(dict)
         found[you] = {}
-        for field, column in _COUNTED:
-            rows = self.session.execute(select(column, func.count()).group_by(column))
+        for field, column, counted in _COUNTED:
+            rows = self.session.execute(select(column, counted).group_by(column))
             for person, n in rows:
                 found[str(person)][field] = int(n)
         return [
