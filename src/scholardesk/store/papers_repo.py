@@ -633,11 +633,12 @@ class PapersRepository:
             parts.append(P.id.in_(self._notes_with(term.text)))
         return or_(*parts)
 
-    def _notes_with(self, text_: str) -> Any:
-        """Ids of the papers whose notes (the acting person's) contain ``text_``."""
+    def _notes_with(self, *texts: str) -> Any:
+        """Ids of the papers whose notes (the acting person's) contain every one of ``texts``
+        (one pass over that person's notes)."""
         return select(M.paper_id).where(
             M.person == self.person, M.notes != "",
-            M.notes.like(f"%{_like_escape(text_.rstrip('*'))}%", escape="\\"))
+            *(M.notes.like(f"%{_like_escape(t.rstrip('*'))}%", escape="\\") for t in texts))
 
     @staticmethod
     def _trigram_match(term: Term) -> str:
@@ -700,6 +701,7 @@ class PapersRepository:
         "year": (P.year, P.id),
         "venue": (func.lower(P.venue), P.id),
     }
+    _MARK_SORTS = ("status", "rating")  # the acting person's marks: ``_ids_by_mark``
 
     def ids(
         self, flt: PaperFilter, sort: str = "added", descending: bool = True,
@@ -708,7 +710,7 @@ class PapersRepository:
         """Ids of the papers that pass the filter, in display order (``offset``/``limit``: one
         window of it; an index walk for every sort, see migration 0002s). ``total``: how many
         pass, when the caller has counted them already (a sort by a mark needs the count)."""
-        if sort in MARK_DEFAULTS and sort != "notes":
+        if sort in self._MARK_SORTS:
             return self._ids_by_mark(flt, sort, descending, limit, offset, total)
         columns = self._SORT.get(sort, (P.id,))
         order = [c.desc() if descending else c.asc() for c in columns]
@@ -725,8 +727,8 @@ class PapersRepository:
 
         The papers whose mark is not the default (the few this person marked) are sorted
         here; every other paper has the default, so they are one block in id order, walked
-        with OFFSET like any sort (``NOT IN`` the marked ones). The window is cut from the
-        three segments: marked before the default, the block, marked after it."""
+        like any sort's window (``_block_window``). The window is cut from the three
+        segments: marked before the default, the block, marked after it."""
         value = getattr(M, mark)
         default = MARK_DEFAULTS[mark]
         conds = self._conditions(flt)
@@ -766,7 +768,7 @@ class PapersRepository:
             # marked rows before this one in the whole list (larger ids first when descending)
             before = (len(marked) - bisect.bisect_right(marked, pid) if descending
                       else bisect.bisect_left(marked, pid))
-            if start <= start + i - before < stop:
+            if 0 <= i - before < stop - start:  # its row in the block is in the window
                 out.append(pid)
         return out
 
@@ -890,12 +892,8 @@ class PapersRepository:
         if len(found) < limit and all(trigram):  # substrings: also prefixes of title words
             add(newest("papers_fts", " AND ".join(trigram), limit))
         if len(found) < limit and not any(t.field for t in terms):  # the person's notes
-            add(self.session.scalars(  # one pass over them, every term in the same note
-                select(M.paper_id).where(
-                    M.person == self.person, M.notes != "",
-                    *(M.notes.like(f"%{_like_escape(t.text.rstrip('*'))}%", escape="\\")
-                      for t in terms))
-                .order_by(M.paper_id.desc()).limit(limit)))
+            add(self.session.scalars(self._notes_with(*(t.text for t in terms))
+                                     .order_by(M.paper_id.desc()).limit(limit)))
         if len(terms) == 1:
             words_pass(completed, None)
         if len(found) < limit and len(terms) > 1:
