@@ -152,6 +152,7 @@ class Database:
         (``store.people``)."""
         self.url = url
         self.person_name = person  # as Settings says; ``person`` is who is acting here
+        self._person: str | None = None  # resolved on first use (a server is asked)
         self.busy_timeout_ms = busy_timeout_ms
         self.lock_wait_s = lock_wait_s
         self.sqlite_file = sqlite_file_of(url)
@@ -333,8 +334,6 @@ class Database:
                 "or choose a name that is nobody's role.",
             )
         return name
-
-    _person: str | None = None
 
     def set_person_name(self, name: str) -> None:
         """A new name from Settings: the sessions from now on act as that person."""

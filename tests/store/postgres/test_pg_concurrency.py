@@ -9,7 +9,6 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,21 +22,12 @@ OPS = int(os.environ.get("SCHOLARDESK_PG_OPS", "1000"))
 POOL = 400  # shared papers: every worker imports the same ones at the same time
 
 
-@pytest.fixture
-def library(postgres_databases) -> Iterator[Database]:  # type: ignore[no-untyped-def]
-    name = postgres_databases.create()
-    database = Database(postgres_databases.url_of(name))
-    yield database
-    database.dispose()
-    postgres_databases.drop(name)
-
-
 @pytest.mark.timeout(900)
-def test_ten_writers_lose_nothing_and_duplicate_nothing(library: Database) -> None:
+def test_ten_writers_lose_nothing_and_duplicate_nothing(pg: Database) -> None:
     started = time.monotonic()
     procs = [
         subprocess.Popen(
-            [sys.executable, str(WORKER), library.url, str(w), str(OPS), str(POOL)],
+            [sys.executable, str(WORKER), pg.url, str(w), str(OPS), str(POOL)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         for w in range(WORKERS)
@@ -50,7 +40,7 @@ def test_ten_writers_lose_nothing_and_duplicate_nothing(library: Database) -> No
     elapsed = time.monotonic() - started
     imported = {k for r in results for k in r["imported"]}
     tagged = {tuple(pair) for r in results for pair in r["tagged"]}
-    with library.reading() as session:
+    with pg.reading() as session:
         dois = [row[0] for row in session.execute(text("SELECT doi FROM papers"))]
         stored_tags = {tuple(row) for row in session.execute(text(
             "SELECT p.doi, t.tag FROM paper_tags t JOIN papers p ON p.id = t.paper_id")).all()}

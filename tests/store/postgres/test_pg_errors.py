@@ -21,16 +21,9 @@ from scholardesk.store.papers_repo import PapersRepository
 
 
 @pytest.fixture
-def library(postgres_databases) -> Iterator[tuple[object, str]]:  # type: ignore[no-untyped-def]
-    name = postgres_databases.create()
-    yield postgres_databases, name
-    postgres_databases.drop(name)
-
-
-@pytest.fixture
-def member(library) -> Iterator[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def member(pg_database) -> Iterator[tuple[str, str]]:  # type: ignore[no-untyped-def]
     """A login role with a password and no rights in the library; (role, url without password)."""
-    databases, name = library
+    databases, name = pg_database
     role = f"sd_member_{uuid.uuid4().hex[:8]}"
     databases._execute(f"CREATE ROLE {role} LOGIN PASSWORD 'right-password'")
     url = make_url(databases.url_of(name)).set(username=role, password=None)
@@ -77,8 +70,8 @@ def test_a_database_that_does_not_exist_says_how_to_create_it(postgres_databases
     assert "createdb" in caught.value.hint
 
 
-def test_a_library_of_a_newer_schema_is_refused_untouched(library, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    databases, name = library
+def test_a_library_of_a_newer_schema_is_refused_untouched(pg_database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    databases, name = pg_database
     engine = create_engine(databases.url_of(name))
     with engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '0099_from_the_future' "
@@ -91,7 +84,7 @@ def test_a_library_of_a_newer_schema_is_refused_untouched(library, tmp_path) -> 
     assert "0099_from_the_future" in versions
 
 
-def test_a_role_without_rights_is_told_to_ask_for_them(member, library, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_role_without_rights_is_told_to_ask_for_them(member, pg_database, tmp_path) -> None:  # type: ignore[no-untyped-def]
     role, url = member
     db = Database(_with_password(url, "right-password"))
     with pytest.raises(LibraryServerError) as caught:
@@ -112,9 +105,9 @@ def _drop_connections(databases: object, name: str) -> int:
 
 
 def test_a_dropped_connection_is_replaced_and_one_lost_mid_change_saves_nothing(  # type: ignore[no-untyped-def]
-    library,
+    pg_database,
 ) -> None:
-    databases, name = library
+    databases, name = pg_database
     db = Database(databases.url_of(name))
     svc = PapersService(db)
     svc.import_records([PaperRecord("Kept paper", "test", "drop", record_ref="1")])

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,15 +28,8 @@ from scholardesk.store.papers_feed_repo import PapersFeedRepository
 SUBMISSIONS = Path(__file__).resolve().parents[2] / "data" / "submissions"
 
 
-@pytest.fixture
-def shared(postgres_databases) -> Iterator[tuple[object, str]]:  # type: ignore[no-untyped-def]
-    name = postgres_databases.create()
-    yield postgres_databases, name
-    postgres_databases.drop(name)
-
-
-def _member(shared: tuple[object, str], person: str) -> Database:
-    databases, name = shared
+def _member(pg_database: tuple[object, str], person: str) -> Database:
+    databases, name = pg_database
     return Database(databases.url_of(name), person=person)  # type: ignore[attr-defined]
 
 
@@ -47,8 +39,8 @@ def _records() -> list[PaperRecord]:
             for i, t in enumerate(("Conformer for speech", "Whisper at scale", "语音自监督学习"))]
 
 
-def test_each_member_has_their_own_status_rating_notes_and_tags(shared) -> None:  # type: ignore[no-untyped-def]
-    alice, bob = _member(shared, "alice"), _member(shared, "bob")
+def test_each_member_has_their_own_status_rating_notes_and_tags(pg_database) -> None:  # type: ignore[no-untyped-def]
+    alice, bob = _member(pg_database, "alice"), _member(pg_database, "bob")
     try:
         PapersService(alice).import_records(_records())
         mine, theirs = PapersService(alice), PapersService(bob)
@@ -77,8 +69,8 @@ def test_each_member_has_their_own_status_rating_notes_and_tags(shared) -> None:
         bob.dispose()
 
 
-def test_submissions_and_feed_triage_are_each_members_own(shared) -> None:  # type: ignore[no-untyped-def]
-    alice, bob = _member(shared, "alice"), _member(shared, "bob")
+def test_submissions_and_feed_triage_are_each_members_own(pg_database) -> None:  # type: ignore[no-untyped-def]
+    alice, bob = _member(pg_database, "alice"), _member(pg_database, "bob")
     try:
         added = SubmissionsService(alice).add("My TASLP paper", "IEEE/ACM TASLP")
         assert [s.title for s in SubmissionsService(alice).all()] == ["My TASLP paper"]
@@ -101,8 +93,8 @@ def test_submissions_and_feed_triage_are_each_members_own(shared) -> None:  # ty
         bob.dispose()
 
 
-def test_without_a_name_a_member_is_their_database_role(shared, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    databases, name = shared
+def test_without_a_name_a_member_is_their_database_role(pg_database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    databases, name = pg_database
     role = f"sd_member_{uuid.uuid4().hex[:8]}"
     databases._execute(f"CREATE ROLE {role} LOGIN PASSWORD 'pw'")  # type: ignore[attr-defined]
     grant = Database(databases.url_of(name))  # type: ignore[attr-defined]
@@ -145,9 +137,9 @@ def _personal(tmp_path: Path, name: str, person: str) -> Services:
 
 
 def test_a_push_writes_my_marks_as_mine_and_a_pull_brings_back_only_mine(  # type: ignore[no-untyped-def]
-    shared, tmp_path: Path
+    pg_database, tmp_path: Path
 ) -> None:
-    databases, name = shared
+    databases, name = pg_database
     url = databases.url_of(name)  # type: ignore[attr-defined]
     laptop = _personal(tmp_path, "alice-laptop", "alice")
     try:
@@ -157,7 +149,7 @@ def test_a_push_writes_my_marks_as_mine_and_a_pull_brings_back_only_mine(  # typ
         laptop.papers.update([pid], status="read", rating=4, notes="good baseline",
                              add_tags=["asr"])
         LibrarySyncService(laptop.db).push(url)
-        alice, bob = _member(shared, "alice"), _member(shared, "bob")
+        alice, bob = _member(pg_database, "alice"), _member(pg_database, "bob")
         try:
             shared_id = PapersService(alice).list_ids(PaperFilter(tag="asr"))
             assert len(shared_id) == 1
@@ -185,20 +177,20 @@ def test_a_push_writes_my_marks_as_mine_and_a_pull_brings_back_only_mine(  # typ
         laptop.close()
 
 
-def _member_services(shared: tuple[object, str], tmp_path: Path, person: str) -> Services:
+def _member_services(pg_database: tuple[object, str], tmp_path: Path, person: str) -> Services:
     paths = Paths.resolve(tmp_path / person)
     paths.ensure()
-    services = Services(db=_member(shared, person), paths=paths, settings=Settings())
+    services = Services(db=_member(pg_database, person), paths=paths, settings=Settings())
     services.submissions.today = lambda: dt.date(2025, 1, 10)  # type: ignore[method-assign]
     return services
 
 
 def test_each_members_accepted_manuscripts_count_and_sync_as_theirs(  # type: ignore[no-untyped-def]
-    shared, tmp_path: Path
+    pg_database, tmp_path: Path
 ) -> None:
     history = (SUBMISSIONS / "seed109_flattened.txt").read_text(encoding="utf-8")
-    alice = _member_services(shared, tmp_path, "alice")
-    bob = _member_services(shared, tmp_path, "bob")
+    alice = _member_services(pg_database, tmp_path, "alice")
+    bob = _member_services(pg_database, tmp_path, "bob")
     try:
         alice.submissions.import_text(history, "Neurocomputing", "Alice's paper")
         bob.submissions.import_text(history, "Neurocomputing", "Bob's paper")

@@ -4,7 +4,7 @@ indexes for title/notes substrings; the same results as SQLite's FTS5 search, ra
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,15 +26,6 @@ def test_a_term_becomes_a_word_boundary_expression_as_fts5_phrases_match() -> No
     assert papers_search_pg.word_pattern(Term("机器")) == r"机\W*器"  # CJK: one word a character
     assert papers_search_pg.word_pattern(Term("C++")) == r"\mc\M"
     assert papers_search_pg.word_pattern(Term("++")) == ""
-
-
-@pytest.fixture
-def pg(postgres_databases) -> Iterator[Database]:  # type: ignore[no-untyped-def]
-    name = postgres_databases.create()
-    database = Database(postgres_databases.url_of(name))
-    yield database
-    database.dispose()
-    postgres_databases.drop(name)
 
 
 def rec(title: str, abstract: str = "", authors: tuple[str, ...] = ("A. Author",),
