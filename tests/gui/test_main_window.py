@@ -25,6 +25,7 @@ def window(services: Services, qtbot: Any) -> Iterator[MainWindow]:
     win = MainWindow(services, runner)
     qtbot.addWidget(win)
     win.show()
+    runner.wait_idle(30)  # the first page has loaded (as shared_window below)
     yield win
     runner.wait_idle(30)
     runner.shutdown()
